@@ -1,0 +1,46 @@
+# The two commands: `make run` and `make test`. Everything they need installs from here.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMPS := $(VENV)/.stamps
+export FLASK_APP := wsgi.py
+
+.PHONY: run test lint test-sqlite test-postgres translations install install-test clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMPS)/run: setup.cfg pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	@mkdir -p $(STAMPS) && touch $@
+
+$(STAMPS)/test: setup.cfg pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@mkdir -p $(STAMPS) && touch $@ $(STAMPS)/run
+
+install: $(STAMPS)/run
+install-test: $(STAMPS)/test
+
+translations: $(STAMPS)/run
+	$(BIN)/flask translate compile
+
+run: install translations
+	$(BIN)/flask db upgrade
+	$(BIN)/flask twinning demo --if-empty
+	$(BIN)/flask run --host 127.0.0.1 --port 5000
+
+lint: install-test
+	$(BIN)/ruff check twinning tests bench wsgi.py
+
+test-sqlite: install-test translations
+	TWINNING_TEST_BACKEND=sqlite $(BIN)/pytest
+
+test-postgres: install-test translations
+	TWINNING_TEST_BACKEND=postgresql $(BIN)/pytest
+
+test: lint test-sqlite test-postgres
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache
+	find translations -name '*.mo' -delete

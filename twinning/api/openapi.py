@@ -1,0 +1,181 @@
+"""The OpenAPI 3 description of ``/api/v1`` (a test checks it against the real routes)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from twinning.api.params import FILTER_PARAMETERS
+from twinning.models import OrganisationKind, ProfileStatus, TextOrigin
+from twinning.reference import taxonomy
+
+_FILTER_DESCRIPTIONS = {
+    "kind": "Organisation kind.",
+    "country": "ISO 3166-1 alpha-2 country code.",
+    "province": "Province code or any spelling of it (Moroccan provinces), or the text as written.",
+    "sector": "Sector code.",
+    "need": "Capability code the organisation needs.",
+    "offer": "Capability code the organisation offers.",
+    "language": "ISO 639-1 working language.",
+    "q": "Search text in any platform language; every word must match.",
+}
+
+
+def _string_list(**extra: Any) -> dict[str, Any]:
+    return {"type": "array", "items": {"type": "string", **extra}}
+
+
+def _nullable(schema_type: str, **extra: Any) -> dict[str, Any]:
+    return {"type": [schema_type, "null"], **extra}
+
+
+def _profile_schema() -> dict[str, Any]:
+    sectors = sorted(taxonomy.codes(taxonomy.SECTOR))
+    capabilities = sorted(taxonomy.codes(taxonomy.CAPABILITY))
+    return {
+        "type": "object",
+        "required": ["external_id", "name", "kind", "country", "slug", "status"],
+        "properties": {
+            "external_id": _nullable("string", maxLength=100),
+            "name": {"type": "string", "maxLength": 200},
+            "kind": {"type": "string", "enum": [kind.value for kind in OrganisationKind]},
+            "country": {"type": "string", "pattern": "^[A-Z]{2}$"},
+            "region": _nullable("string"),
+            "province": _nullable("string"),
+            "city": _nullable("string"),
+            "languages": _string_list(pattern="^[a-z]{2}$"),
+            "sectors": _string_list(enum=sectors),
+            "needs": _string_list(enum=capabilities),
+            "offers": _string_list(enum=capabilities),
+            "description": _nullable("string"),
+            "description_lang": _nullable("string"),
+            "members": _nullable("integer", minimum=0),
+            "founded": _nullable("integer"),
+            "website": _nullable("string"),
+            "email": _nullable("string"),
+            "phone": _nullable("string"),
+            "lat": _nullable("number", minimum=-90, maximum=90),
+            "lon": _nullable("number", minimum=-180, maximum=180),
+            "status": {"type": "string", "enum": [status.value for status in ProfileStatus]},
+            "slug": {"type": "string"},
+            "translations": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["lang", "text", "origin"],
+                    "properties": {
+                        "lang": {"type": "string"},
+                        "text": {"type": "string"},
+                        "origin": {"type": "string",
+                                   "enum": [origin.value for origin in TextOrigin]},
+                    },
+                },
+            },
+        },
+    }
+
+
+def _term_schema() -> dict[str, Any]:
+    languages = {"type": "object", "additionalProperties": {"type": "string"}}
+    return {
+        "type": "object",
+        "required": ["code", "labels", "synonyms"],
+        "properties": {
+            "code": {"type": "string"},
+            "labels": languages,
+            "synonyms": {"type": "object", "additionalProperties": _string_list()},
+        },
+    }
+
+
+def _json(schema_ref: str, description: str) -> dict[str, Any]:
+    return {
+        "description": description,
+        "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema_ref}"}}},
+    }
+
+
+def openapi_document(max_per_page: int) -> dict[str, Any]:
+    error = _json("Error", "Error")
+    filters = [
+        {"name": name, "in": "query", "required": False,
+         "description": _FILTER_DESCRIPTIONS[name], "schema": {"type": "string"}}
+        for name in FILTER_PARAMETERS
+    ]
+    paging = [
+        {"name": "page", "in": "query", "required": False,
+         "schema": {"type": "integer", "minimum": 1, "default": 1}},
+        {"name": "per_page", "in": "query", "required": False,
+         "schema": {"type": "integer", "minimum": 1, "maximum": max_per_page, "default": 20}},
+    ]
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Twinning Oriental API",
+            "version": "1.0.0",
+            "description": "Read-only access to the published profiles and the taxonomy.",
+        },
+        "servers": [{"url": "/api/v1"}],
+        "paths": {
+            "/profiles": {"get": {
+                "operationId": "listProfiles",
+                "summary": "Published profiles, filtered and paginated",
+                "parameters": filters + paging,
+                "responses": {"200": _json("ProfilePage", "A page of profiles"), "400": error},
+            }},
+            "/profiles/{slug}": {"get": {
+                "operationId": "getProfile",
+                "summary": "One published profile",
+                "parameters": [{"name": "slug", "in": "path", "required": True,
+                                "schema": {"type": "string"}}],
+                "responses": {"200": _json("Profile", "The profile"), "404": error},
+            }},
+            "/taxonomy": {"get": {
+                "operationId": "getTaxonomy",
+                "summary": "Sector and capability codes with labels and synonyms",
+                "responses": {"200": _json("Taxonomy", "The taxonomy")},
+            }},
+            "/openapi.json": {"get": {
+                "operationId": "getOpenAPI",
+                "summary": "This document",
+                "responses": {"200": {"description": "OpenAPI 3 document",
+                                      "content": {"application/json": {"schema": {
+                                          "type": "object"}}}}},
+            }},
+        },
+        "components": {"schemas": {
+            "Profile": _profile_schema(),
+            "ProfilePage": {
+                "type": "object",
+                "required": ["items", "total", "page", "per_page"],
+                "properties": {
+                    "items": {"type": "array", "items": {"$ref": "#/components/schemas/Profile"}},
+                    "total": {"type": "integer", "minimum": 0},
+                    "page": {"type": "integer", "minimum": 1},
+                    "per_page": {"type": "integer", "minimum": 1, "maximum": max_per_page},
+                },
+            },
+            "Term": _term_schema(),
+            "Taxonomy": {
+                "type": "object",
+                "required": ["sectors", "capabilities"],
+                "properties": {
+                    "sectors": {"type": "array", "items": {"$ref": "#/components/schemas/Term"}},
+                    "capabilities": {"type": "array",
+                                     "items": {"$ref": "#/components/schemas/Term"}},
+                },
+            },
+            "Error": {
+                "type": "object",
+                "required": ["error"],
+                "properties": {"error": {
+                    "type": "object",
+                    "required": ["status", "message"],
+                    "properties": {
+                        "status": {"type": "integer"},
+                        "message": {"type": "string"},
+                        "parameter": {"type": "string"},
+                    },
+                }},
+            },
+        }},
+    }

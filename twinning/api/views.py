@@ -1,0 +1,78 @@
+"""``/api/v1`` routes: thin wrappers around the profile services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, current_app, jsonify, request
+from flask.typing import ResponseReturnValue
+
+from twinning.api.openapi import openapi_document
+from twinning.api.params import (
+    FILTER_PARAMETERS,
+    PAGING_PARAMETERS,
+    parse_filters,
+    parse_paging,
+    reject_unknown,
+)
+from twinning.models import Profile
+from twinning.profiles import queries, service
+from twinning.profiles.exporter import to_interchange
+from twinning.profiles.interchange import ALL_FIELDS, LIST_FIELDS
+from twinning.reference import taxonomy
+
+blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
+
+
+def profile_json(profile: Profile) -> dict[str, Any]:
+    """Interchange fields, every key present (null or [] when empty), plus the slug."""
+    values = to_interchange(profile)
+    return {
+        name: values.get(name, [] if name in (*LIST_FIELDS, "translations") else None)
+        for name in ALL_FIELDS
+    }
+
+
+@blueprint.get("/profiles")
+def list_profiles() -> ResponseReturnValue:
+    reject_unknown(request.args, FILTER_PARAMETERS + PAGING_PARAMETERS)
+    filters = parse_filters(request.args)
+    page, per_page = parse_paging(
+        request.args,
+        current_app.config["API_DEFAULT_PER_PAGE"],
+        current_app.config["API_MAX_PER_PAGE"],
+    )
+    result = queries.search(filters, page, per_page)
+    return jsonify(
+        items=[profile_json(profile) for profile in result.items],
+        total=result.total,
+        page=result.page,
+        per_page=result.per_page,
+    )
+
+
+@blueprint.get("/profiles/<slug>")
+def get_profile(slug: str) -> ResponseReturnValue:
+    reject_unknown(request.args, ())
+    profile = service.get_published(slug)
+    if profile is None:
+        abort(404, description=f"no published profile {slug!r}")
+    return jsonify(profile_json(profile))
+
+
+@blueprint.get("/taxonomy")
+def get_taxonomy() -> ResponseReturnValue:
+    def term_json(term: taxonomy.TermData) -> dict[str, Any]:
+        return {"code": term.code, "labels": term.labels, "synonyms": term.synonyms}
+
+    return jsonify(
+        sectors=[term_json(term) for term in taxonomy.terms() if term.kind == taxonomy.SECTOR],
+        capabilities=[
+            term_json(term) for term in taxonomy.terms() if term.kind == taxonomy.CAPABILITY
+        ],
+    )
+
+
+@blueprint.get("/openapi.json")
+def get_openapi() -> ResponseReturnValue:
+    return jsonify(openapi_document(current_app.config["API_MAX_PER_PAGE"]))

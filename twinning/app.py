@@ -1,0 +1,29 @@
+"""The application factory: a list of named steps, each part registering itself."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+
+from twinning import api, cli, config, extensions, i18n, web
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Build the app: defaults → ``instance/config.py`` → ``TWINNING_*`` environment.
+
+    ``test_config`` replaces the last two steps, so tests never read the developer's
+    instance folder or environment by accident.
+    """
+    app = Flask(
+        __name__.rsplit(".", 1)[0],
+        instance_path=config.instance_path_from_environment(),
+        instance_relative_config=True,
+    )
+    config.load(app, test_config)
+    extensions.init_app(app)
+    i18n.init_app(app)
+    web.init_app(app)
+    api.init_app(app)
+    cli.init_app(app)
+    return app

@@ -1,0 +1,13 @@
+"""Command-line groups: ``flask twinning …`` and ``flask translate …``."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from twinning.cli.profiles import twinning_group
+from twinning.cli.translate import translate_group
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(twinning_group)
+    app.cli.add_command(translate_group)

@@ -1,0 +1,89 @@
+"""Configuration: defaults in one place, then the instance folder, then the environment."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any, ClassVar
+
+from flask import Flask
+
+ENV_PREFIX = "TWINNING_"
+
+
+class ConfigurationError(RuntimeError):
+    """The app cannot start as configured; the message says why in one line."""
+
+
+class Defaults:
+    """Settings every deployment starts from."""
+
+    ENV = "development"  # TWINNING_ENV=production makes the checks strict
+    SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict[str, Any]] = {"pool_pre_ping": True}
+    BABEL_DEFAULT_LOCALE = "fr"
+    BABEL_DEFAULT_TIMEZONE = "Africa/Casablanca"
+    API_MAX_PER_PAGE = 100
+    API_DEFAULT_PER_PAGE = 20
+    MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+
+
+def instance_path_from_environment() -> str | None:
+    """``TWINNING_INSTANCE_PATH`` moves the instance folder (deployments, tests)."""
+    path = os.environ.get(f"{ENV_PREFIX}INSTANCE_PATH")
+    return str(Path(path).resolve()) if path else None
+
+
+def load(app: Flask, test_config: dict[str, Any] | None) -> None:
+    """Apply the three layers and derive what depends on them."""
+    app.config.from_object(Defaults)
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(
+        Path(app.root_path).parent / "translations"
+    )
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if test_config is None:
+        app.config.from_pyfile("config.py", silent=True)
+        _apply_environment(app)
+    else:
+        app.config.from_mapping(test_config)
+    app.config.setdefault(
+        "SQLALCHEMY_DATABASE_URI",
+        "sqlite:///" + str(Path(app.instance_path) / "twinning.sqlite3"),
+    )
+    app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(
+        app.config["SQLALCHEMY_DATABASE_URI"]
+    )
+    _ensure_secret_key(app)
+
+
+def _apply_environment(app: Flask) -> None:
+    database_url = os.environ.get(f"{ENV_PREFIX}DATABASE_URL") or os.environ.get("DATABASE_URL")
+    if database_url:
+        app.config["SQLALCHEMY_DATABASE_URI"] = database_url
+    # Every other TWINNING_* variable overrides the setting of the same name.
+    app.config.from_prefixed_env(ENV_PREFIX.rstrip("_"))
+    for name in ("DATABASE_URL", "INSTANCE_PATH"):
+        app.config.pop(name, None)
+
+
+def normalise_database_url(url: str) -> str:
+    """Use psycopg 3 for PostgreSQL whatever spelling the operator gave."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def _ensure_secret_key(app: Flask) -> None:
+    """Production needs an explicit key; development keeps a generated one in the instance."""
+    if app.config.get("SECRET_KEY"):
+        return
+    if app.config["ENV"] == "production":
+        raise ConfigurationError(
+            "TWINNING_SECRET_KEY is not set: production refuses to start without a secret key."
+        )
+    key_file = Path(app.instance_path) / "secret_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_hex(32), encoding="ascii")
+        key_file.chmod(0o600)
+    app.config["SECRET_KEY"] = key_file.read_text(encoding="ascii").strip()

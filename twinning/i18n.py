@@ -1,0 +1,79 @@
+"""Languages of the site: which exist, which are right-to-left, and how one is chosen.
+
+Locale order, fixed in tests: the ``lang`` in the URL, then the ``lang`` cookie, then the
+browser's Accept-Language, then the default (French). Outside a request (CLI), the
+``TWINNING_LANG`` or ``LANG`` environment variable, then English, which operators share.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import cache
+
+from babel import Locale
+from flask import Flask, g, has_request_context, request
+from flask_babel import get_locale
+
+from twinning.extensions import babel
+
+LANGUAGES = ("ar", "fr", "en", "es")
+RTL_LANGUAGES = frozenset({"ar"})
+DEFAULT_LANGUAGE = "fr"
+CLI_DEFAULT_LANGUAGE = "en"
+LANGUAGE_COOKIE = "lang"
+# Moroccan Arabic: Latin digits and Moroccan month names come with the ar_MA locale.
+FORMATTING_LOCALES = {"ar": "ar_MA"}
+
+
+def init_app(app: Flask) -> None:
+    babel.init_app(app, locale_selector=select_locale)
+    app.context_processor(_template_context)
+
+
+def select_locale() -> str:
+    return FORMATTING_LOCALES.get(current_language(), current_language())
+
+
+def current_language() -> str:
+    """The two-letter site language in force now."""
+    if not has_request_context():
+        return _cli_language()
+    chosen = getattr(g, "lang", None)
+    if chosen in LANGUAGES:
+        return chosen
+    view_lang = (request.view_args or {}).get("lang")
+    if view_lang in LANGUAGES:
+        return view_lang
+    cookie = request.cookies.get(LANGUAGE_COOKIE)
+    if cookie in LANGUAGES:
+        return cookie
+    return request.accept_languages.best_match(LANGUAGES) or DEFAULT_LANGUAGE
+
+
+def _cli_language() -> str:
+    for variable in ("TWINNING_LANG", "LANG"):
+        value = os.environ.get(variable, "")[:2].lower()
+        if value in LANGUAGES:
+            return value
+    return CLI_DEFAULT_LANGUAGE
+
+
+def text_direction(lang: str) -> str:
+    return "rtl" if lang in RTL_LANGUAGES else "ltr"
+
+
+@cache
+def language_names() -> dict[str, str]:
+    """Each language named in itself, as the switcher shows it (from CLDR)."""
+    return {lang: Locale.parse(lang).get_display_name(lang).capitalize() for lang in LANGUAGES}
+
+
+def _template_context() -> dict[str, object]:
+    lang = current_language()
+    return {
+        "current_lang": lang,
+        "text_dir": text_direction(lang),
+        "languages": LANGUAGES,
+        "language_names": language_names(),
+        "babel_locale": get_locale(),
+    }

@@ -1,0 +1,1 @@
+"""Organisation profiles: the interchange format, import/export and the profile services."""

@@ -1,0 +1,104 @@
+"""Finding profiles: the directory filters shared by the API and (later) the pages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from twinning.extensions import db
+from twinning.matching.text import tokens
+from twinning.models import (
+    OrganisationKind,
+    Profile,
+    ProfileLanguage,
+    ProfileStatus,
+    TaxonomyTerm,
+)
+from twinning.models.profile import profile_need, profile_offer, profile_sector
+
+
+@dataclass(frozen=True)
+class ProfileFilters:
+    """Validated directory filters; ``None`` means "any"."""
+
+    kind: OrganisationKind | None = None
+    country: str | None = None
+    province: str | None = None
+    sector: str | None = None
+    need: str | None = None
+    offer: str | None = None
+    language: str | None = None
+    q: str | None = None
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list[Profile]
+    total: int
+    page: int
+    per_page: int
+
+
+def _with_term(link_table: sa.Table, code: str) -> sa.ColumnElement[bool]:
+    return Profile.id.in_(
+        sa.select(link_table.c.profile_id)
+        .join(TaxonomyTerm, TaxonomyTerm.id == link_table.c.term_id)
+        .where(TaxonomyTerm.code == code)
+    )
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def filter_conditions(filters: ProfileFilters) -> list[sa.ColumnElement[bool]]:
+    conditions: list[sa.ColumnElement[bool]] = [Profile.status == ProfileStatus.PUBLISHED]
+    if filters.kind:
+        conditions.append(Profile.kind == filters.kind)
+    if filters.country:
+        conditions.append(Profile.country == filters.country)
+    if filters.province:
+        conditions.append(Profile.province == filters.province)
+    for link_table, code in (
+        (profile_sector, filters.sector),
+        (profile_need, filters.need),
+        (profile_offer, filters.offer),
+    ):
+        if code:
+            conditions.append(_with_term(link_table, code))
+    if filters.language:
+        conditions.append(
+            Profile.id.in_(
+                sa.select(ProfileLanguage.profile_id).where(
+                    ProfileLanguage.lang == filters.language
+                )
+            )
+        )
+    # Every word of the query must start a word of the profile's normalised search text.
+    for token in tokens(filters.q or ""):
+        conditions.append(Profile.search_text.like(f"% {_escape_like(token)}%", escape="\\"))
+    return conditions
+
+
+def search(filters: ProfileFilters, page: int, per_page: int) -> Page:
+    conditions = filter_conditions(filters)
+    total = db.session.scalar(sa.select(sa.func.count(Profile.id)).where(*conditions)) or 0
+    items = list(
+        db.session.scalars(
+            sa.select(Profile)
+            .where(*conditions)
+            .options(
+                selectinload(Profile.languages),
+                selectinload(Profile.translations),
+                selectinload(Profile.sectors),
+                selectinload(Profile.needs),
+                selectinload(Profile.offers),
+            )
+            .order_by(Profile.name, Profile.id)
+            .limit(per_page)
+            .offset((page - 1) * per_page)
+        )
+    )
+    return Page(items=items, total=total, page=page, per_page=per_page)

@@ -1,0 +1,159 @@
+"""Writing and reading profiles: the functions views, the API, the CLI and tests call."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from slugify import slugify
+
+from twinning.extensions import db
+from twinning.matching.text import normalise_all
+from twinning.models import (
+    Profile,
+    ProfileLanguage,
+    ProfileStatus,
+    ProfileTranslation,
+    TaxonomyTerm,
+)
+from twinning.profiles.interchange import MAX_LENGTHS, ProfileData
+from twinning.reference import territories
+from twinning.reference.sync import ensure_reference_data
+
+SLUG_WORDS_LENGTH = 80
+DEFAULT_IMPORT_STATUS = ProfileStatus.PUBLISHED
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    created: int
+    updated: int
+
+
+def save_records(records: Iterable[ProfileData]) -> ImportSummary:
+    """Upsert validated records by external_id, all in one transaction.
+
+    Any failure rolls the whole batch back, so a failed import writes nothing.
+    """
+    ensure_reference_data()
+    terms = {term.code: term for term in db.session.scalars(sa.select(TaxonomyTerm))}
+    created = updated = 0
+    try:
+        for record in records:
+            profile = db.session.scalar(
+                sa.select(Profile).where(Profile.external_id == record.external_id)
+            )
+            if profile is None:
+                profile = Profile(external_id=record.external_id)
+                profile.slug = _free_slug(record.slug or record.name)
+                profile.status = record.status or DEFAULT_IMPORT_STATUS
+                db.session.add(profile)
+                created += 1
+            else:
+                if record.status is not None:
+                    profile.status = record.status
+                updated += 1
+            _apply(profile, record, terms)
+            db.session.flush()
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return ImportSummary(created=created, updated=updated)
+
+
+def _apply(profile: Profile, record: ProfileData, terms: dict[str, TaxonomyTerm]) -> None:
+    for name in (
+        "name", "kind", "country", "region", "province", "city", "description",
+        "description_lang", "members", "founded", "website", "email", "phone",
+    ):
+        setattr(profile, name, getattr(record, name))
+    profile.latitude, profile.longitude = record.lat, record.lon
+    profile.sectors = [terms[code] for code in record.sectors]
+    profile.needs = [terms[code] for code in record.needs]
+    profile.offers = [terms[code] for code in record.offers]
+    _replace_languages(profile, record.languages)
+    _replace_translations(profile, record)
+    profile.search_text = search_text(profile)
+
+
+def _replace_languages(profile: Profile, languages: list[str]) -> None:
+    current = {language.lang: language for language in profile.languages}
+    profile.languages = [
+        current.get(lang) or ProfileLanguage(lang=lang) for lang in languages
+    ]
+    for position, language in enumerate(profile.languages):
+        language.position = position
+
+
+def _replace_translations(profile: Profile, record: ProfileData) -> None:
+    current = {translation.lang: translation for translation in profile.translations}
+    kept = []
+    for version in record.translations:
+        row = current.get(version.lang) or ProfileTranslation(lang=version.lang)
+        row.text, row.origin = version.text, version.origin
+        kept.append(row)
+    profile.translations = kept
+
+
+def _free_slug(wanted: str) -> str:
+    """A slug no other profile has: Latin names give ASCII, Arabic names stay Arabic."""
+    base = slugify(wanted, max_length=SLUG_WORDS_LENGTH, word_boundary=True)
+    if not base or (not wanted.isascii() and _mostly_arabic(wanted)):
+        base = slugify(wanted, max_length=SLUG_WORDS_LENGTH, word_boundary=True,
+                       allow_unicode=True)
+    base = (base or "profile")[: MAX_LENGTHS["slug"] - 6]
+    candidate, suffix = base, 1
+    while _slug_taken(candidate):
+        suffix += 1
+        candidate = f"{base}-{suffix}"
+    return candidate
+
+
+def _mostly_arabic(text: str) -> bool:
+    letters = [char for char in text if char.isalpha()]
+    return sum("\u0600" <= char <= "\u06ff" for char in letters) * 2 > len(letters)
+
+
+def _slug_taken(slug: str) -> bool:
+    # autoflush makes profiles added earlier in this batch visible here too
+    return db.session.scalar(sa.select(Profile.id).where(Profile.slug == slug)) is not None
+
+
+def search_text(profile: Profile) -> str:
+    """Everything a search should match, normalised: the profile's own words, its place's
+    names in every spelling, and the labels and synonyms of its terms in all four languages
+    (so ``عسل`` finds a French honey cooperative)."""
+    parts: list[str | None] = [
+        profile.name, profile.city, profile.region, profile.province, profile.description,
+        *(translation.text for translation in profile.translations),
+    ]
+    for place_name in (profile.province, profile.city):
+        place = territories.resolve_town(place_name) or territories.resolve_province(place_name)
+        if place is not None:
+            parts.extend(place.spellings())
+    for term in (*profile.sectors, *profile.needs, *profile.offers):
+        parts.extend(term.labels.values())
+        for words in term.synonyms.values():
+            parts.extend(words)
+    return " " + normalise_all(parts) + " "
+
+
+def get_published(slug: str) -> Profile | None:
+    return db.session.scalar(
+        sa.select(Profile).where(Profile.slug == slug, Profile.status == ProfileStatus.PUBLISHED)
+    )
+
+
+def find_by_reference(reference: str) -> Profile | None:
+    """A profile by external_id or slug (the CLI accepts either)."""
+    return db.session.scalar(
+        sa.select(Profile).where(
+            sa.or_(Profile.external_id == reference, Profile.slug == reference)
+        )
+    )
+
+
+def count_profiles() -> int:
+    return db.session.scalar(sa.select(sa.func.count(Profile.id))) or 0

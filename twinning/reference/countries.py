@@ -1,0 +1,33 @@
+"""Country codes and names from CLDR (through Babel), never from a hand-written list."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from babel import Locale
+
+# CLDR territories that are two letters but not ISO 3166-1 countries.
+_NOT_COUNTRIES = frozenset({"EU", "EZ", "UN", "QO", "XA", "XB", "XK", "ZZ"})
+
+
+@cache
+def country_codes() -> frozenset[str]:
+    return frozenset(
+        code
+        for code in Locale("en").territories
+        if len(code) == 2 and code.isalpha() and code not in _NOT_COUNTRIES
+    )
+
+
+def is_country_code(code: str) -> bool:
+    return code in country_codes()
+
+
+def country_name(code: str, locale: str = "en") -> str:
+    return Locale.parse(locale).territories.get(code, code)
+
+
+@cache
+def language_codes() -> frozenset[str]:
+    """ISO 639-1 codes CLDR knows, for working languages and description languages."""
+    return frozenset(code for code in Locale("en").languages if len(code) == 2 and code.isalpha())

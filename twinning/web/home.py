@@ -1,0 +1,36 @@
+"""What the home page shows: live counts of published organisations."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from twinning.extensions import db
+from twinning.models import Profile, ProfileStatus
+
+MOROCCO = "MA"
+
+
+@dataclass(frozen=True)
+class HomeCounts:
+    profiles: int
+    oriental: int
+    europe: int
+    countries: int
+
+
+def home_counts() -> HomeCounts:
+    published = Profile.status == ProfileStatus.PUBLISHED
+    count = sa.func.count(Profile.id)
+    total = db.session.scalar(sa.select(count).where(published)) or 0
+    oriental = db.session.scalar(sa.select(count).where(published, Profile.country == MOROCCO))
+    countries = db.session.scalar(
+        sa.select(sa.func.count(sa.distinct(Profile.country))).where(published)
+    )
+    return HomeCounts(
+        profiles=total,
+        oriental=oriental or 0,
+        europe=total - (oriental or 0),
+        countries=countries or 0,
+    )
