@@ -31,7 +31,7 @@ run: install translations
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
 
 lint: install-test
-	$(BIN)/ruff check twinning tests bench wsgi.py
+	$(BIN)/ruff check .
 
 test-sqlite: install-test translations
 	TWINNING_TEST_BACKEND=sqlite $(BIN)/pytest

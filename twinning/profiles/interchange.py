@@ -142,11 +142,10 @@ class _Checker:
             self.error(name, _("must be text"))
             return None
         value = value.strip()
-        allowed_controls = value if multiline else value.replace("\t", " ")
         if "\x00" in value:
             self.error(name, _("contains a NUL byte"))
             return None
-        if _CONTROL.search(allowed_controls) or (not multiline and "\n" in value):
+        if _CONTROL.search(value) or (not multiline and ("\n" in value or "\r" in value)):
             self.error(name, _("contains control characters"))
             return None
         limit = MAX_LENGTHS.get(name)
