@@ -7,12 +7,16 @@ the و/ف/ب/ك + ال prefixes) and Latin case and accents never make two spell
 
 from __future__ import annotations
 
-import json
 import re
+import threading
 import unicodedata
 from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import cache
-from importlib import resources
+
+import snowballstemmer
+
+from twinning.matching import lexicon
 
 PLATFORM_LANGUAGES = ("ar", "fr", "en", "es")
 
@@ -85,8 +89,7 @@ def normalise_all(texts: Iterable[str | None]) -> str:
 
 @cache
 def _stopwords() -> dict[str, frozenset[str]]:
-    source = resources.files(__package__).joinpath("lexicon", "stopwords.json")
-    raw = json.loads(source.read_text(encoding="utf-8"))
+    raw = lexicon.load("stopwords.json")
     return {lang: frozenset(normalise(" ".join(words)).split()) for lang, words in raw.items()}
 
 
@@ -117,3 +120,86 @@ def detect_language(text: str) -> str | None:
     if scores[best] == 0 or scores[best] == runner_up:
         return None
     return best
+
+
+_SNOWBALL_NAMES = {"fr": "french", "en": "english", "es": "spanish"}
+# Light10 (Larkey, Ballesteros & Connell), on folded text (ة is already ه), plus the
+# tanween alif (متجرا → متجر). Snowball's Arabic stemmer was tried: it stems the same word
+# differently with and without a clitic (إلكتروني / إلكترونيا), which breaks phrase matching.
+_LIGHT10_PREFIXES = ("وال", "فال", "بال", "كال", "لل", "ال")
+_LIGHT10_SUFFIXES = ("ا", "ها", "ان", "ات", "ون", "ين", "يه", "ه", "ي")
+
+
+def arabic_light_stem(word: str) -> str:
+    """Strip و, the article and common suffixes, never leaving fewer than two letters."""
+    if word.startswith("و") and len(word) - 1 >= 3:
+        word = word[1:]
+    for prefix in _LIGHT10_PREFIXES:
+        if word.startswith(prefix) and len(word) - len(prefix) >= 2:
+            word = word[len(prefix):]
+            break
+    for suffix in _LIGHT10_SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 2:
+            word = word[: -len(suffix)]
+    return word
+_stemmers = threading.local()
+_LIGHT_CLEAN = re.compile("[\u064b-\u065f\u0670\u0640]")  # diacritics and tatweel only
+
+
+def _stemmer(lang: str) -> snowballstemmer.Stemmer:
+    # Snowball stemmers keep state between calls: one per thread and language.
+    cache = getattr(_stemmers, "cache", None)
+    if cache is None:
+        cache = _stemmers.cache = {}
+    if lang not in cache:
+        cache[lang] = snowballstemmer.stemmer(_SNOWBALL_NAMES[lang])
+    return cache[lang]
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """A word as written (folded) and its stem."""
+
+    norm: str
+    stem: str
+
+
+def analyse(text: str, lang: str | None) -> list[Token]:
+    """Folded tokens with their stems, stop words kept (phrase matching needs them).
+
+    Arabic words get a light stemmer (see :func:`arabic_light_stem`); Latin words are folded,
+    then stemmed by Snowball in the text's language (English when unknown).
+    """
+    latin_lang = lang if lang in _SNOWBALL_NAMES else "en"
+    result: list[Token] = []
+    for raw in _WORD.findall(_LIGHT_CLEAN.sub("", unicodedata.normalize("NFKC", text))):
+        if _ARABIC_LETTER.match(raw):
+            folded = fold(raw)
+            norm = strip_arabic_article(folded)
+            stem = arabic_light_stem(folded)
+        else:
+            norm = fold(raw)
+            stem = _stemmer(latin_lang).stemWord(norm)
+        result.append(Token(norm, stem))
+    return result
+
+
+def stems(text: str, lang: str | None) -> list[str]:
+    """Stems without stop words or numbers: the words that carry a description's meaning."""
+    latin_lang = lang if lang in _SNOWBALL_NAMES else "en"
+    return [
+        token.stem
+        for token in analyse(text, lang)
+        if not token.norm.isdigit()
+        and len(token.stem) > 1
+        and token.norm not in stopwords("ar")
+        and token.norm not in stopwords(latin_lang)
+    ]
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?؟;:])\s+|\n+|(?<=[.!?؟])$")
+
+
+def sentences(text: str) -> list[str]:
+    """The sentences of a description, for per-sentence cues and encodings."""
+    return [part.strip() for part in _SENTENCE_END.split(text) if part and part.strip()]
