@@ -26,6 +26,10 @@ class Defaults:
     API_MAX_PER_PAGE = 100
     API_DEFAULT_PER_PAGE = 20
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+    # The multilingual sentence encoder the matching model uses ("" turns it off).
+    MATCHING_ENCODER = "use-multilingual-v3"
+    MATCHING_THREADS = 0  # 0: one BLAS thread per core
+    MATCHING_VECTOR_CACHE = ""  # default: <instance>/matching/sentence-vectors.npz
 
 
 def instance_path_from_environment() -> str | None:

@@ -9,11 +9,12 @@ cue in its sentence takes the usual direction for its side of the Mediterranean.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from twinning.matching import lexicon
 from twinning.matching.phrases import Hit, PhraseMatcher
 from twinning.matching.records import CAPABILITY, SECTOR, ProfileRecord, Tags, Term
-from twinning.matching.text import analyse, detect_language, sentences
+from twinning.matching.text import analyse, detect_language, sentences, stems
 
 NEED = "need"
 OFFER = "offer"
@@ -21,6 +22,16 @@ OFFER = "offer"
 FOLLOWING_CUE_WINDOW = 6
 # Without a cue: producers of the Oriental mostly state needs, European bodies mostly offers.
 DEFAULT_DIRECTION = {"south": NEED, "north": OFFER}
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """What the model reads from a profile's texts."""
+
+    tags: Tags
+    concepts: tuple[str, ...]  # concept codes mentioned, repeats kept
+    stems: tuple[str, ...]  # "lang:stem" words, for same-language detail
+    sentences: tuple[tuple[str, str | None], ...]  # (sentence, NEED | OFFER | None)
 
 
 class Tagger:
@@ -44,25 +55,43 @@ class Tagger:
         lang = lang or detect_language(text)
         return [hit.label for hit in self.concepts.find(analyse(text, lang), lang)]
 
-    def tag_text(self, text: str, lang: str | None, side: str) -> Tags:
+    def read_text(self, text: str, lang: str | None, side: str) -> Reading:
         lang = lang or detect_language(text)
         sectors: set[str] = set()
         needs: set[str] = set()
         offers: set[str] = set()
+        concepts: list[str] = []
+        directed: list[tuple[str, str | None]] = []
         for sentence in sentences(text):
             tokens = analyse(sentence, lang)
             cue_hits = self.cues.find(tokens, lang)
+            directed.append((sentence, cue_hits[0].label if cue_hits else None))
             for hit in self.concepts.find(tokens, lang):
+                concepts.append(hit.label)
                 if self.term_kind.get(hit.label) == SECTOR:
                     sectors.add(hit.label)
                     continue
                 direction = _direction(hit, cue_hits) or DEFAULT_DIRECTION[side]
                 (needs if direction == NEED else offers).add(hit.label)
-        return Tags(frozenset(sectors), frozenset(needs), frozenset(offers))
+        return Reading(
+            tags=Tags(frozenset(sectors), frozenset(needs), frozenset(offers)),
+            concepts=tuple(concepts),
+            stems=tuple(f"{lang}:{stem}" for stem in stems(text, lang)),
+            sentences=tuple(directed),
+        )
+
+    def read(self, record: ProfileRecord) -> Reading:
+        """What every version of the record's description says, taken together."""
+        readings = [self.read_text(text, lang, record.side) for lang, text in record.texts()]
+        return Reading(
+            tags=merge(reading.tags for reading in readings),
+            concepts=tuple(code for reading in readings for code in reading.concepts),
+            stems=tuple(stem for reading in readings for stem in reading.stems),
+            sentences=tuple(pair for reading in readings for pair in reading.sentences),
+        )
 
     def tag(self, record: ProfileRecord) -> Tags:
-        """What every version of the record's description says."""
-        return merge(self.tag_text(text, lang, record.side) for lang, text in record.texts())
+        return self.read(record).tags
 
 
 def _words(term: Term) -> Iterable[tuple[str, str]]:
@@ -96,4 +125,4 @@ def merge(all_tags: Iterable[Tags]) -> Tags:
     return Tags(frozenset(sectors), frozenset(needs), frozenset(offers))
 
 
-__all__ = ["CAPABILITY", "NEED", "OFFER", "SECTOR", "Tagger", "merge"]
+__all__ = ["CAPABILITY", "NEED", "OFFER", "SECTOR", "Reading", "Tagger", "merge"]

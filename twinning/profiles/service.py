@@ -7,7 +7,9 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from slugify import slugify
+from sqlalchemy.orm import selectinload
 
+from twinning import suggestions
 from twinning.extensions import db
 from twinning.matching.text import normalise_all
 from twinning.models import (
@@ -31,14 +33,16 @@ class ImportSummary:
     updated: int
 
 
-def save_records(records: Iterable[ProfileData]) -> ImportSummary:
-    """Upsert validated records by external_id, all in one transaction.
+def save_records(records: Iterable[ProfileData], update_index: bool = True) -> ImportSummary:
+    """Upsert validated records by external_id, all in one transaction, then bring the
+    matching index up to date.
 
     Any failure rolls the whole batch back, so a failed import writes nothing.
     """
     ensure_reference_data()
     terms = {term.code: term for term in db.session.scalars(sa.select(TaxonomyTerm))}
     created = updated = 0
+    saved: list[Profile] = []
     try:
         for record in records:
             profile = db.session.scalar(
@@ -55,11 +59,14 @@ def save_records(records: Iterable[ProfileData]) -> ImportSummary:
                     profile.status = record.status
                 updated += 1
             _apply(profile, record, terms)
+            saved.append(profile)
             db.session.flush()
         db.session.commit()
     except Exception:
         db.session.rollback()
         raise
+    if update_index:
+        suggestions.profiles_changed(saved)
     return ImportSummary(created=created, updated=updated)
 
 
@@ -153,6 +160,16 @@ def find_by_reference(reference: str) -> Profile | None:
             sa.or_(Profile.external_id == reference, Profile.slug == reference)
         )
     )
+
+
+def all_profiles() -> list[Profile]:
+    return list(db.session.scalars(
+        sa.select(Profile)
+        .options(selectinload(Profile.languages), selectinload(Profile.translations),
+                 selectinload(Profile.sectors), selectinload(Profile.needs),
+                 selectinload(Profile.offers))
+        .order_by(Profile.id)
+    ))
 
 
 def count_profiles() -> int:

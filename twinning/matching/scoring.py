@@ -1,0 +1,78 @@
+"""From pair features to one score in [0, 1]: the hand-set default and its documentation.
+
+Default weights (hand-set, then checked on the development set):
+
+* ``complement_in_field`` 0.40 — complementarity (what one side needs, the other offers)
+  times how close their fields are: packaging know-how for *food* answers a honey cooperative.
+* ``complement`` 0.20 — complementarity alone, so a good helper from a neighbouring field
+  still shows.
+* ``sector`` 0.15, ``meaning`` 0.15, ``words`` 0.10 — the same or related sectors, the
+  meaning of the descriptions (multilingual sentence encoder), shared words and concepts.
+
+Both directions count: ``(best + 0.5 × other) / 1.5`` lets a two-way exchange outrank a
+one-way one without silencing a strong one-way helper. The result is multiplied by the
+kind compatibility (0 removes the pair: a commune is not offered a cooperative) and by 0.7
+when the two share no working language (an interpreter is needed).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+import numpy as np
+
+# What the learned model reads, in this order (see learn.py).
+FEATURE_NAMES = (
+    "complement", "complement_in_field", "them", "you", "sector", "meaning", "words",
+    "language", "kind",
+)
+
+
+@dataclass(frozen=True)
+class Weights:
+    complement_in_field: float = 0.40
+    complement: float = 0.20
+    sector: float = 0.15
+    meaning: float = 0.15
+    words: float = 0.10
+    other_direction_share: float = 0.5
+    meaning_complement_trust: float = 0.8
+    no_common_language: float = 0.7
+
+    def as_dict(self) -> dict[str, float]:
+        return asdict(self)
+
+
+DEFAULT_WEIGHTS = Weights()
+
+
+def derived_features(raw: dict[str, np.ndarray], weights: Weights) -> dict[str, np.ndarray]:
+    """Add the combined features to the raw ones from :func:`segment.pair_features`."""
+    them = np.maximum(raw["them"], weights.meaning_complement_trust * raw["meaning_them"])
+    you = np.maximum(raw["you"], weights.meaning_complement_trust * raw["meaning_you"])
+    share = weights.other_direction_share
+    complement = (np.maximum(them, you) + share * np.minimum(them, you)) / (1 + share)
+    field = np.maximum.reduce([raw["sector"], raw["meaning"], raw["words"]])
+    return {
+        **raw,
+        "them": them,
+        "you": you,
+        "complement": complement,
+        "complement_in_field": complement * field,
+    }
+
+
+def default_score(features: dict[str, np.ndarray], weights: Weights) -> np.ndarray:
+    linear = (
+        weights.complement_in_field * features["complement_in_field"]
+        + weights.complement * features["complement"]
+        + weights.sector * features["sector"]
+        + weights.meaning * features["meaning"]
+        + weights.words * features["words"]
+    )
+    language = np.where(features["language"] > 0, 1.0, weights.no_common_language)
+    return np.clip(linear * features["kind"] * language, 0.0, 1.0)
+
+
+def feature_matrix(features: dict[str, np.ndarray]) -> np.ndarray:
+    return np.column_stack([features[name] for name in FEATURE_NAMES])
