@@ -59,8 +59,14 @@ def postgres_url() -> Iterator[str | None]:
     engine.dispose()
 
 
+@pytest.fixture(scope="session")
+def vector_cache(tmp_path_factory) -> Path:
+    """Sentence vectors shared by every app of the run, so each text is encoded once."""
+    return tmp_path_factory.mktemp("matching") / "sentence-vectors.npz"
+
+
 @pytest.fixture
-def make_app(tmp_path: Path, postgres_url: str | None):
+def make_app(tmp_path: Path, postgres_url: str | None, vector_cache: Path):
     """Build an app on an empty database; ``create_schema`` builds the tables from models."""
     created = []
 
@@ -70,6 +76,7 @@ def make_app(tmp_path: Path, postgres_url: str | None):
             "TESTING": True,
             "SECRET_KEY": "test",
             "SQLALCHEMY_DATABASE_URI": url,
+            "MATCHING_VECTOR_CACHE": str(vector_cache),
             **overrides,
         })
         with app.app_context():

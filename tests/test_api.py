@@ -31,7 +31,7 @@ def test_list_profiles_pages_through_all_published(api):
 
 def test_items_use_the_interchange_field_names_and_slug(api):
     item = api.get("/api/v1/profiles?per_page=1").get_json()["items"][0]
-    assert list(item) == list(ALL_FIELDS)
+    assert list(item) == [*ALL_FIELDS, "inferred"]
 
 
 @pytest.mark.parametrize(
@@ -138,6 +138,8 @@ def test_responses_match_the_openapi_schemas(api):
     one = api.get(f"/api/v1/profiles/{page['items'][0]['slug']}").get_json()
     jsonschema.validate(one, _schema(document, "Profile"))
     jsonschema.validate(api.get("/api/v1/taxonomy").get_json(), _schema(document, "Taxonomy"))
+    matches = api.get(f"/api/v1/profiles/{page['items'][0]['slug']}/matches").get_json()
+    jsonschema.validate(matches, _schema(document, "MatchList"))
     error = api.get("/api/v1/profiles?per_page=1000").get_json()
     jsonschema.validate(error, _schema(document, "Error"))
     documented_filters = {parameter["name"] for parameter in

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from twinning.api.params import FILTER_PARAMETERS
+from twinning.matching.index import CROSS, MODES
+from twinning.matching.records import REASON_KINDS
 from twinning.models import OrganisationKind, ProfileStatus, TextOrigin
 from twinning.reference import taxonomy
 
@@ -33,7 +35,7 @@ def _profile_schema() -> dict[str, Any]:
     capabilities = sorted(taxonomy.codes(taxonomy.CAPABILITY))
     return {
         "type": "object",
-        "required": ["external_id", "name", "kind", "country", "slug", "status"],
+        "required": ["external_id", "name", "kind", "country", "slug", "status", "inferred"],
         "properties": {
             "external_id": _nullable("string", maxLength=100),
             "name": {"type": "string", "maxLength": 200},
@@ -57,6 +59,7 @@ def _profile_schema() -> dict[str, Any]:
             "lon": _nullable("number", minimum=-180, maximum=180),
             "status": {"type": "string", "enum": [status.value for status in ProfileStatus]},
             "slug": {"type": "string"},
+            "inferred": _tag_lists(),
             "translations": {
                 "type": "array",
                 "items": {
@@ -70,6 +73,39 @@ def _profile_schema() -> dict[str, Any]:
                     },
                 },
             },
+        },
+    }
+
+
+def _tag_lists() -> dict[str, Any]:
+    sectors = sorted(taxonomy.codes(taxonomy.SECTOR))
+    capabilities = sorted(taxonomy.codes(taxonomy.CAPABILITY))
+    return {
+        "type": "object",
+        "required": ["sectors", "needs", "offers"],
+        "properties": {"sectors": _string_list(enum=sectors),
+                       "needs": _string_list(enum=capabilities),
+                       "offers": _string_list(enum=capabilities)},
+    }
+
+
+def _match_schema() -> dict[str, Any]:
+    return {
+        "type": "object",
+        "required": ["external_id", "slug", "name", "kind", "country", "score", "reasons"],
+        "properties": {
+            "external_id": _nullable("string"),
+            "slug": {"type": "string"},
+            "name": {"type": "string"},
+            "kind": {"type": "string", "enum": [kind.value for kind in OrganisationKind]},
+            "country": {"type": "string"},
+            "score": {"type": "number", "minimum": 0, "maximum": 1},
+            "reasons": {"type": "array", "items": {
+                "type": "object",
+                "required": ["kind", "terms"],
+                "properties": {"kind": {"type": "string", "enum": list(REASON_KINDS)},
+                               "terms": _string_list()},
+            }},
         },
     }
 
@@ -129,6 +165,23 @@ def openapi_document(max_per_page: int) -> dict[str, Any]:
                                 "schema": {"type": "string"}}],
                 "responses": {"200": _json("Profile", "The profile"), "404": error},
             }},
+            "/profiles/{slug}/matches": {"get": {
+                "operationId": "getMatches",
+                "summary": "Suggested partners for a profile, best first, with reasons",
+                "parameters": [
+                    {"name": "slug", "in": "path", "required": True,
+                     "schema": {"type": "string"}},
+                    {"name": "limit", "in": "query", "required": False,
+                     "schema": {"type": "integer", "minimum": 1, "maximum": max_per_page,
+                                "default": 10}},
+                    {"name": "mode", "in": "query", "required": False,
+                     "description": "cross: Oriental ↔ Europe (default); peer: same side; "
+                                    "any: both.",
+                     "schema": {"type": "string", "enum": list(MODES), "default": CROSS}},
+                ],
+                "responses": {"200": _json("MatchList", "Suggested partners"),
+                              "400": error, "404": error},
+            }},
             "/taxonomy": {"get": {
                 "operationId": "getTaxonomy",
                 "summary": "Sector and capability codes with labels and synonyms",
@@ -153,6 +206,13 @@ def openapi_document(max_per_page: int) -> dict[str, Any]:
                     "page": {"type": "integer", "minimum": 1},
                     "per_page": {"type": "integer", "minimum": 1, "maximum": max_per_page},
                 },
+            },
+            "Match": _match_schema(),
+            "MatchList": {
+                "type": "object",
+                "required": ["items"],
+                "properties": {"items": {"type": "array",
+                                         "items": {"$ref": "#/components/schemas/Match"}}},
             },
             "Term": _term_schema(),
             "Taxonomy": {

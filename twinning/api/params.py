@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from flask_babel import gettext as _
 
 from twinning.api.errors import BadParameter
+from twinning.matching.index import CROSS, MODES
 from twinning.models import OrganisationKind
 from twinning.profiles.queries import ProfileFilters
 from twinning.reference import taxonomy, territories
@@ -14,6 +15,8 @@ from twinning.reference.countries import is_country_code, language_codes
 
 FILTER_PARAMETERS = ("kind", "country", "province", "sector", "need", "offer", "language", "q")
 PAGING_PARAMETERS = ("page", "per_page")
+MATCH_PARAMETERS = ("limit", "mode")
+DEFAULT_MATCH_LIMIT = 10
 MAX_QUERY_LENGTH = 200
 
 
@@ -37,6 +40,17 @@ def parse_paging(
     page = _positive_int("page", args.get("page"), 1, None)
     per_page = _positive_int("per_page", args.get("per_page"), default_per_page, max_per_page)
     return page, per_page
+
+
+def parse_limit(args: Mapping[str, str], maximum: int) -> int:
+    return _positive_int("limit", args.get("limit"), DEFAULT_MATCH_LIMIT, maximum)
+
+
+def parse_mode(args: Mapping[str, str]) -> str:
+    mode = args.get("mode") or CROSS
+    if mode not in MODES:
+        raise BadParameter("mode", _("mode must be one of: %(modes)s", modes=", ".join(MODES)))
+    return mode
 
 
 def reject_unknown(args: Mapping[str, str], allowed: tuple[str, ...]) -> None:

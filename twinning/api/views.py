@@ -8,9 +8,13 @@ from flask import Blueprint, abort, current_app, jsonify, request
 from flask.typing import ResponseReturnValue
 
 from twinning.api.openapi import openapi_document
+from twinning import suggestions
 from twinning.api.params import (
     FILTER_PARAMETERS,
+    MATCH_PARAMETERS,
     PAGING_PARAMETERS,
+    parse_limit,
+    parse_mode,
     parse_filters,
     parse_paging,
     reject_unknown,
@@ -25,12 +29,15 @@ blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
 
 
 def profile_json(profile: Profile) -> dict[str, Any]:
-    """Interchange fields, every key present (null or [] when empty), plus the slug."""
+    """Interchange fields, every key present (null or [] when empty), the slug, and the
+    codes the model reads from the description (``inferred``)."""
     values = to_interchange(profile)
-    return {
+    body = {
         name: values.get(name, [] if name in (*LIST_FIELDS, "translations") else None)
         for name in ALL_FIELDS
     }
+    body["inferred"] = suggestions.tags_json(suggestions.inferred_tags(profile))
+    return body
 
 
 @blueprint.get("/profiles")
@@ -58,6 +65,18 @@ def get_profile(slug: str) -> ResponseReturnValue:
     if profile is None:
         abort(404, description=f"no published profile {slug!r}")
     return jsonify(profile_json(profile))
+
+
+@blueprint.get("/profiles/<slug>/matches")
+def get_matches(slug: str) -> ResponseReturnValue:
+    reject_unknown(request.args, MATCH_PARAMETERS)
+    profile = service.get_published(slug)
+    if profile is None:
+        abort(404, description=f"no published profile {slug!r}")
+    limit = parse_limit(request.args, current_app.config["API_MAX_PER_PAGE"])
+    mode = parse_mode(request.args)
+    found = suggestions.for_profile(profile, limit=limit, mode=mode)
+    return jsonify(items=[suggestions.match_json(item) for item in found])
 
 
 @blueprint.get("/taxonomy")

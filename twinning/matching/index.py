@@ -358,8 +358,9 @@ def _sentence_meanings(readings: list[Reading], cache: VectorCache):
         position += count
         if count:
             meaning[row] = block.mean(axis=0)
-        for target, wanted in ((needs, NEED), (offers, OFFER)):
-            chosen = [i for i, direction in enumerate(directions) if direction == wanted]
+        # A sentence with no cue may say either: it counts on both sides.
+        for target, opposite in ((needs, OFFER), (offers, NEED)):
+            chosen = [i for i, direction in enumerate(directions) if direction != opposite]
             if chosen:
                 target[row] = block[chosen].mean(axis=0)
     return normalise_rows(meaning), normalise_rows(needs), normalise_rows(offers)

@@ -1,18 +1,21 @@
 """From pair features to one score in [0, 1]: the hand-set default and its documentation.
 
-Default weights (hand-set, then checked on the development set):
+Default weights (hand-set, then checked on the development set in eval/devset):
 
-* ``complement_in_field`` 0.40 — complementarity (what one side needs, the other offers)
+* ``complement_in_field`` 0.50 — complementarity (what one side needs, the other offers)
   times how close their fields are: packaging know-how for *food* answers a honey cooperative.
-* ``complement`` 0.20 — complementarity alone, so a good helper from a neighbouring field
+* ``complement`` 0.10 — complementarity alone, so a good helper from a neighbouring field
   still shows.
 * ``sector`` 0.15, ``meaning`` 0.15, ``words`` 0.10 — the same or related sectors, the
   meaning of the descriptions (multilingual sentence encoder), shared words and concepts.
 
-Both directions count: ``(best + 0.5 × other) / 1.5`` lets a two-way exchange outrank a
-one-way one without silencing a strong one-way helper. The result is multiplied by the
-kind compatibility (0 removes the pair: a commune is not offered a cooperative) and by 0.7
-when the two share no working language (an interpreter is needed).
+Complementarity in one direction is the larger of the codes' coverage (given or read from
+the text) and the encoder's closeness between one side's need sentences and the other's
+offer sentences (``meaning_complement_trust`` scales the latter). Both directions count:
+``(best + 0.5 × other) / 1.5`` lets a two-way exchange outrank a one-way one without
+silencing a strong one-way helper. The result is multiplied by the kind compatibility (0
+removes the pair: a commune is not offered a cooperative) and by 0.5 when the two share no
+working language (an interpreter is needed).
 """
 
 from __future__ import annotations
@@ -30,14 +33,14 @@ FEATURE_NAMES = (
 
 @dataclass(frozen=True)
 class Weights:
-    complement_in_field: float = 0.40
-    complement: float = 0.20
+    complement_in_field: float = 0.50
+    complement: float = 0.10
     sector: float = 0.15
     meaning: float = 0.15
     words: float = 0.10
     other_direction_share: float = 0.5
-    meaning_complement_trust: float = 0.8
-    no_common_language: float = 0.7
+    meaning_complement_trust: float = 1.0
+    no_common_language: float = 0.5
 
     def as_dict(self) -> dict[str, float]:
         return asdict(self)
