@@ -20,6 +20,7 @@ from sqlalchemy.orm import selectinload
 from twinning.extensions import db
 from twinning.matching.encoder import UniversalSentenceEncoder, VectorCache
 from twinning.matching.index import BASE_FILE, CROSS, DELTA_FILE, MatchIndex
+from twinning.matching.learn import Outcome, learn
 from twinning.matching.records import Match, ProfileRecord, Tags, Term
 from twinning.models import Profile, ProfileStatus
 from twinning.reference import taxonomy
@@ -105,6 +106,9 @@ def rebuild() -> MatchIndex:
         (record_from_profile(profile) for profile in _published_profiles()),
         terms(), encoder=sentence_encoder(), cache=cache,
     )
+    report = learn(index, exchange_outcomes())
+    if report.kept:
+        index.learned = report.scorer
     folder = index_folder()
     with _lock:
         index.save(folder)
@@ -155,6 +159,15 @@ def profiles_changed(profiles: list[Profile]) -> None:
     with _lock:
         index.save_delta(folder)
         _loaded[str(folder)] = (_stamp(folder), index)
+
+
+def exchange_outcomes() -> list[Outcome]:
+    """Accepted and declined exchange requests, for learning the weights.
+
+    Exchanges arrive with the exchange workflow; until then there are none and the
+    hand-set defaults stay.
+    """
+    return []
 
 
 def existing_partners(profile: Profile) -> set[str]:

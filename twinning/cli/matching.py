@@ -13,8 +13,14 @@ from flask.cli import with_appcontext
 from flask_babel import gettext as _
 
 from twinning import suggestions
-from twinning.matching.evaluate import format_table, run_evaluation
+from twinning.matching.evaluate import (
+    format_table,
+    format_tagger_table,
+    run_evaluation,
+    tagger_scores,
+)
 from twinning.matching.index import CROSS, MODES
+from twinning.matching.tagger import Tagger
 from twinning.profiles import importer, service
 
 
@@ -56,8 +62,11 @@ def matches_command(reference: str, limit: int, fmt: str, mode: str) -> None:
 @click.argument("profiles_file", type=click.Path(exists=True, dir_okay=False))
 @click.argument("truth_file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of tables.")
+@click.option("--tags", "tags_file", type=click.Path(exists=True, dir_okay=False),
+              help="Gold codes (external_id → sectors/needs/offers): also score the tagger.")
 @with_appcontext
-def evaluate_command(profiles_file: str, truth_file: str, as_json: bool) -> None:
+def evaluate_command(profiles_file: str, truth_file: str, as_json: bool,
+                     tags_file: str | None) -> None:
     """Rank PROFILES against TRUTH (query external_id → relevant external_ids): the model and
     three baselines, P@1, P@5, R@10, MRR and nDCG@10, by language and coding splits."""
     parsed = importer.parse(Path(profiles_file).read_bytes(), profiles_file,
@@ -73,11 +82,19 @@ def evaluate_command(profiles_file: str, truth_file: str, as_json: bool) -> None
         records = _records_through_a_temporary_database(parsed.records, Path(folder))
     evaluation = run_evaluation(records, truth, suggestions.terms(),
                                 suggestions.sentence_encoder())
+    tagging = None
+    if tags_file:
+        gold = json.loads(Path(tags_file).read_text(encoding="utf-8"))
+        tagging = tagger_scores(records, gold, Tagger(suggestions.terms()))
     if as_json:
-        click.echo(json.dumps({"queries": evaluation.counts, "scores": evaluation.scores},
-                              indent=2))
-    else:
-        click.echo(format_table(evaluation))
+        report = {"queries": evaluation.counts, "scores": evaluation.scores}
+        if tagging is not None:
+            report["tagger"] = tagging
+        click.echo(json.dumps(report, indent=2))
+        return
+    click.echo(format_table(evaluation))
+    if tagging is not None:
+        click.echo(format_tagger_table(tagging))
 
 
 def _records_through_a_temporary_database(records, folder: Path):

@@ -30,10 +30,12 @@ class Compatibility:
         sector_matrix = np.eye(len(sectors), dtype=np.float32)
         for group in lexicon.load("sectors.json")["groups"]:
             members = [sectors.index(code) for code in group["sectors"] if code in sectors]
-            for i in members:
-                for j in members:
-                    if i != j:
-                        sector_matrix[i, j] = max(sector_matrix[i, j], group["weight"])
+            hub = group.get("hub")
+            pairs = ([(sectors.index(hub), member) for member in members] if hub in sectors
+                     else [(i, j) for i in members for j in members if i != j])
+            for i, j in pairs:
+                weight = max(sector_matrix[i, j], group["weight"])
+                sector_matrix[i, j] = sector_matrix[j, i] = weight
         return cls(kinds, kind_matrix, sectors, sector_matrix)
 
     def kind_index(self, kind: str) -> int:

@@ -23,6 +23,7 @@ ENCODE_BATCH = 256
 
 class SentenceEncoder(Protocol):
     name: str
+    dimension: int
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         """(len(texts), dimension) float32 rows, L2-normalised."""
@@ -33,6 +34,7 @@ class UniversalSentenceEncoder:
     """Multilingual USE v3 (ar, fr, en, es and more); loaded on first use."""
 
     name = "use-multilingual-v3"
+    dimension = EMBEDDING_DIMENSION
 
     def __init__(self, threads: int | None = None) -> None:
         # The package defaults to 4 BLAS threads, which is very slow on a 2-core machine.
@@ -45,7 +47,7 @@ class UniversalSentenceEncoder:
 
             self._model = USE(threads=self.threads)
         if not texts:
-            return np.zeros((0, EMBEDDING_DIMENSION), dtype=np.float32)
+            return np.zeros((0, self.dimension), dtype=np.float32)
         parts = [
             np.asarray(self._model.encode(list(texts[start:start + ENCODE_BATCH])),
                        dtype=np.float32)
@@ -88,7 +90,7 @@ class VectorCache:
             self._vectors.update(zip(missing, encoded, strict=True))
             self.encoded_count += len(missing)
         if not keys:
-            return np.zeros((0, EMBEDDING_DIMENSION), dtype=np.float32)
+            return np.zeros((0, self.encoder.dimension), dtype=np.float32)
         return np.vstack([self._vectors[key] for key in keys])
 
     def save(self) -> None:
@@ -96,7 +98,7 @@ class VectorCache:
             return
         keys = np.array(list(self._vectors), dtype="<U24")
         vectors = (np.vstack(list(self._vectors.values())) if self._vectors
-                   else np.zeros((0, EMBEDDING_DIMENSION), dtype=np.float32))
+                   else np.zeros((0, self.encoder.dimension), dtype=np.float32))
         atomic_write(self.path, lambda handle: np.savez(
             handle, keys=keys, vectors=vectors, encoder=np.array(self.encoder.name)))
 

@@ -150,3 +150,48 @@ def run_evaluation(records: Sequence[ProfileRecord], truth: Mapping[str, Sequenc
     if encoder is not None:
         rankers["sentence_encoder"] = encoder_baseline(records, encoder)
     return evaluate(records, truth, rankers)
+
+
+TAG_FIELDS = ("sectors", "needs", "offers")
+
+
+def tagger_scores(records: Sequence[ProfileRecord], gold: Mapping[str, Mapping[str, list[str]]],
+                  tagger) -> dict[str, dict[str, dict[str, float]]]:
+    """Precision and recall of the codes read from text, per description language:
+    ``scores[lang][field] = {"precision", "recall", "profiles"}`` (micro-averaged)."""
+    counts: dict[str, dict[str, list[int]]] = {}
+    for record in records:
+        if record.key not in gold:
+            continue
+        read = tagger.tag(record)
+        lang = record.description_lang or "?"
+        for name in TAG_FIELDS:
+            expected = set(gold[record.key].get(name, []))
+            found = set(getattr(read, name))
+            tally = counts.setdefault(lang, {}).setdefault(name, [0, 0, 0, 0])
+            tally[0] += len(found & expected)
+            tally[1] += len(found - expected)
+            tally[2] += len(expected - found)
+            tally[3] += 1
+    return {
+        lang: {
+            name: {
+                "precision": hits / (hits + wrong) if hits + wrong else 0.0,
+                "recall": hits / (hits + missed) if hits + missed else 0.0,
+                "profiles": profiles,
+            }
+            for name, (hits, wrong, missed, profiles) in fields.items()
+        }
+        for lang, fields in sorted(counts.items())
+    }
+
+
+def format_tagger_table(scores: dict[str, dict[str, dict[str, float]]]) -> str:
+    lines = ["tagger (codes read from text)",
+             f"  {'lang':<6}" + "".join(f"{name + ' P':>12}{name + ' R':>12}"
+                                       for name in TAG_FIELDS)]
+    for lang, fields in scores.items():
+        lines.append(f"  {lang:<6}" + "".join(
+            f"{fields[name]['precision']:>12.2f}{fields[name]['recall']:>12.2f}"
+            for name in TAG_FIELDS))
+    return "\n".join(lines)

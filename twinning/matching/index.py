@@ -95,7 +95,9 @@ class MatchIndex:
         records = list(records)
         readings = [index.tagger.read(record) for record in records]
         index.vectorizer = TfidfVectorizer(analyzer=_identity, sublinear_tf=True)
-        index.vectorizer.fit([index._words(reading) for reading in readings] or [["-"]])
+        documents = [index._words(reading) for reading in readings]
+        # A vocabulary cannot be empty: profiles without any text still need one.
+        index.vectorizer.fit(documents if any(documents) else [["-"]])
         base = index._segment(records, readings, cache)
         index.entries = {record.key: _entry(record, reading)
                          for record, reading in zip(records, readings, strict=True)}
@@ -222,6 +224,26 @@ class MatchIndex:
             results.append((np.where(mask, scores, -1.0), features, segment))
         return results
 
+    def pair_features(self, query: str, candidates: Sequence[str]) -> list[dict[str, float]]:
+        """The features of (query, candidate) for each candidate key, as learning reads them."""
+        wanted = {key: position for position, key in enumerate(candidates)}
+        found: list[dict[str, float] | None] = [None] * len(candidates)
+        query_row, _entry, _place = self._query_row(query)
+        for segment in self.segments:
+            rows = [row for row, key in enumerate(segment.keys)
+                    if key in wanted and segment.active[row]]
+            if not rows:
+                continue
+            features = derived_features(pair_features(query_row, segment, self.compat),
+                                        self.weights)
+            for row in rows:
+                found[wanted[segment.keys[row]]] = {name: float(values[row])
+                                                    for name, values in features.items()}
+        missing = [key for key, values in zip(candidates, found, strict=True) if values is None]
+        if missing:
+            raise KeyError(missing[0])
+        return found
+
     def suggest(self, query: ProfileRecord | str, limit: int = 10, mode: str = CROSS,
                 exclude: Iterable[str] = ()) -> list[Match]:
         """The best ``limit`` partners for ``query`` (an indexed key or any record), best
@@ -347,8 +369,7 @@ def _sentence_meanings(readings: list[Reading], cache: VectorCache):
     """Per profile: the mean sentence vector, and those of its need and offer sentences."""
     sentences = [sentence for reading in readings for sentence, _direction in reading.sentences]
     vectors = cache.vectors(sentences)
-    dimension = vectors.shape[1] if len(vectors) else 512
-    shape = (len(readings), dimension)
+    shape = (len(readings), cache.encoder.dimension)
     meaning, needs, offers = (np.zeros(shape, np.float32) for _ in range(3))
     position = 0
     for row, reading in enumerate(readings):

@@ -14,8 +14,12 @@ the text) and the encoder's closeness between one side's need sentences and the 
 offer sentences (``meaning_complement_trust`` scales the latter). Both directions count:
 ``(best + 0.5 × other) / 1.5`` lets a two-way exchange outrank a one-way one without
 silencing a strong one-way helper. The result is multiplied by the kind compatibility (0
-removes the pair: a commune is not offered a cooperative) and by 0.5 when the two share no
+removes the pair: a commune is not offered a cooperative; see below) and by 0.5 when the two share no
 working language (an interpreter is needed).
+
+How close two fields are: when both sides have sectors (given or read), 60 % the sector
+relation and 40 % the texts' closeness; otherwise the best of sector, meaning and words.
+Kind compatibility scales the score from 0.5 (acceptable pair) to 1 (natural peers).
 """
 
 from __future__ import annotations
@@ -40,6 +44,8 @@ class Weights:
     words: float = 0.10
     other_direction_share: float = 0.5
     meaning_complement_trust: float = 1.0
+    sector_trust: float = 0.6
+    kind_floor: float = 0.5
     no_common_language: float = 0.5
 
     def as_dict(self) -> dict[str, float]:
@@ -55,7 +61,12 @@ def derived_features(raw: dict[str, np.ndarray], weights: Weights) -> dict[str, 
     you = np.maximum(raw["you"], weights.meaning_complement_trust * raw["meaning_you"])
     share = weights.other_direction_share
     complement = (np.maximum(them, you) + share * np.minimum(them, you)) / (1 + share)
-    field = np.maximum.reduce([raw["sector"], raw["meaning"], raw["words"]])
+    text_field = np.maximum(raw["meaning"], raw["words"])
+    # Known sectors on both sides say most about the field; the texts fill in otherwise.
+    field = np.where(raw["both_sectors"] > 0,
+                     weights.sector_trust * raw["sector"]
+                     + (1 - weights.sector_trust) * text_field,
+                     np.maximum(raw["sector"], text_field))
     return {
         **raw,
         "them": them,
@@ -74,7 +85,9 @@ def default_score(features: dict[str, np.ndarray], weights: Weights) -> np.ndarr
         + weights.words * features["words"]
     )
     language = np.where(features["language"] > 0, 1.0, weights.no_common_language)
-    return np.clip(linear * features["kind"] * language, 0.0, 1.0)
+    kind = np.where(features["kind"] > 0,
+                    weights.kind_floor + (1 - weights.kind_floor) * features["kind"], 0.0)
+    return np.clip(linear * kind * language, 0.0, 1.0)
 
 
 def feature_matrix(features: dict[str, np.ndarray]) -> np.ndarray:

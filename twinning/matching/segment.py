@@ -105,6 +105,7 @@ def pair_features(query: Segment, rows: Segment, compat: Compatibility) -> dict[
     sector = rows.sectors.multiply(reach[None, :]).tocsr().max(axis=1)
     sector = np.asarray(sector.todense()).ravel() if sp.issparse(sector) else np.asarray(sector)
 
+    both_sectors = np.full(n, float(query_sectors.any())) * (np.diff(rows.sectors.indptr) > 0)
     words = np.asarray((rows.words @ query.words.T).todense()).ravel()
     meaning = _meaning(query.meaning, rows.meaning)
     meaning_them = _meaning(query.meaning_needs, rows.meaning_offers)
@@ -123,6 +124,7 @@ def pair_features(query: Segment, rows: Segment, compat: Compatibility) -> dict[
         "them": np.clip(them, 0, 1),
         "you": np.clip(you, 0, 1),
         "sector": sector,
+        "both_sectors": both_sectors,
         "words": np.clip(words, 0, 1),
         "meaning": zeros if meaning is None else meaning,
         "meaning_them": zeros if meaning_them is None else meaning_them,

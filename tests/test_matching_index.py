@@ -1,0 +1,171 @@
+"""The matching index on plain records: ranking, reasons, updates, persistence (no app)."""
+
+from __future__ import annotations
+
+import pytest
+from matching_helpers import HashingEncoder, load_terms, record
+
+from twinning.matching.index import ANY, PEER, MatchIndex
+from twinning.matching.records import Reason
+
+TERMS = load_terms()
+
+HONEY_COOP = record(
+    "honey-coop", sectors=["honey"], needs=["packaging"], offers=["training_governance"],
+    languages=["ar", "fr"],
+    description="Coopérative de miel de thym des Beni Snassen, nous cherchons un emballage.",
+    description_lang="fr",
+)
+PACKAGING_FOR_FOOD = record(
+    "food-packaging", kind="research_training", country="FR", sectors=["honey",
+                                                                        "food_processing"],
+    offers=["packaging"], languages=["fr"],
+    description="Notre école propose des formations en emballage des produits alimentaires.",
+    description_lang="fr",
+)
+PACKAGING_TWO_WAY = record(
+    "packaging-two-way", kind="federation", country="ES", sectors=["honey"],
+    offers=["packaging"], needs=["training_governance"], languages=["es", "fr"],
+    description="Federación apícola: ofrecemos envasado y buscamos formación en gestión.",
+    description_lang="es",
+)
+OTHER_HONEY_COOP = record(
+    "other-honey-coop", country="ES", sectors=["honey"], needs=["packaging"], languages=["es",
+                                                                                       "fr"],
+    description="Cooperativa de miel: buscamos ayuda con el envasado.", description_lang="es",
+)
+TEXTILE_PACKAGING = record(
+    "textile-packaging", kind="federation", country="BE", sectors=["textiles_carpets"],
+    offers=["packaging"], languages=["fr"],
+    description="Nous proposons des emballages pour tapis et textiles.", description_lang="fr",
+)
+GERMAN_ONLY = record(
+    "german-only", kind="federation", country="DE", sectors=["honey"], offers=["packaging"],
+    languages=["de"], description="We offer honey packaging, German only.",
+    description_lang="en",
+)
+COMMUNE = record(
+    "commune", kind="local_authority", sectors=["water_environment"],
+    needs=["institutional_cooperation"], languages=["ar", "fr"],
+    description="La commune cherche une coopération décentralisée sur l'eau.",
+    description_lang="fr",
+)
+EUROPEAN_TOWN = record(
+    "town", kind="local_authority", country="FR", sectors=["water_environment"],
+    offers=["institutional_cooperation"], languages=["fr"],
+    description="La ville propose un jumelage sur l'eau potable.", description_lang="fr",
+)
+WATER_COOPERATIVE = record(
+    "water-coop", kind="cooperative", country="FR", sectors=["water_environment"],
+    offers=["institutional_cooperation", "training_governance"], languages=["fr"],
+    description="Coopérative d'ingénieurs de l'eau, nous proposons des formations.",
+    description_lang="fr",
+)
+ALL = [HONEY_COOP, PACKAGING_FOR_FOOD, PACKAGING_TWO_WAY, OTHER_HONEY_COOP, TEXTILE_PACKAGING,
+       GERMAN_ONLY, COMMUNE, EUROPEAN_TOWN, WATER_COOPERATIVE]
+
+
+@pytest.fixture
+def index():
+    return MatchIndex.build(ALL, TERMS, encoder=HashingEncoder())
+
+
+def keys(matches):
+    return [match.key for match in matches]
+
+
+def test_complementary_partner_ranks_above_a_look_alike(index):
+    ranked = keys(index.suggest("honey-coop", limit=10, mode=ANY))
+    assert ranked.index("food-packaging") < ranked.index("other-honey-coop")
+
+
+def test_two_way_exchange_ranks_above_one_way_without_silencing_it(index):
+    matches = index.suggest("honey-coop", limit=10)
+    ranked = keys(matches)
+    assert ranked[0] == "packaging-two-way"
+    assert "food-packaging" in ranked[:2]
+
+
+def test_the_right_offer_in_an_unrelated_sector_ranks_lower(index):
+    ranked = keys(index.suggest("honey-coop", limit=10))
+    assert ranked.index("food-packaging") < ranked.index("textile-packaging")
+
+
+def test_no_shared_language_ranks_lower_and_says_an_interpreter_is_needed(index):
+    matches = {match.key: match for match in index.suggest("honey-coop", limit=10)}
+    assert matches["german-only"].score < matches["food-packaging"].score
+    assert Reason("interpreter_needed") in matches["german-only"].reasons
+
+
+def test_a_commune_is_matched_with_local_authorities_not_cooperatives(index):
+    ranked = keys(index.suggest("commune", limit=10))
+    assert ranked[0] == "town"
+    assert "water-coop" not in ranked
+
+
+def test_suggestions_cross_the_mediterranean_by_default(index):
+    assert "other-honey-coop" not in keys(index.suggest("packaging-two-way", limit=10))
+    assert all(key != "honey-coop" for key in keys(index.suggest("commune", mode=PEER)))
+
+
+def test_reasons_cover_both_sides(index):
+    best = index.suggest("honey-coop", limit=1)[0]
+    assert best.reasons[0] == Reason("they_offer_what_you_need", ("packaging",))
+    assert Reason("you_offer_what_they_need", ("training_governance",)) in best.reasons
+    assert Reason("same_sector", ("honey",)) in best.reasons
+    assert Reason("shared_language", ("fr",)) in best.reasons
+    assert 0 <= best.score <= 1
+
+
+def test_existing_partners_are_not_suggested_again(index):
+    assert "packaging-two-way" not in keys(index.suggest("honey-coop",
+                                                         exclude={"packaging-two-way"}))
+
+
+def test_text_only_profiles_are_read(index):
+    text_only = record("text-only", country="FR", kind="federation", languages=["fr"],
+                       description="Nous proposons des formations en emballage et étiquetage "
+                                   "pour les miels.", description_lang="fr")
+    index.upsert(text_only)
+    assert index.inferred("text-only").offers >= {"packaging"}
+    assert "text-only" in keys(index.suggest("honey-coop", limit=10))
+
+
+def test_upsert_replaces_and_remove_forgets(index):
+    changed = record("food-packaging", kind="research_training", country="FR",
+                     sectors=["textiles_carpets"], offers=["export"], languages=["fr"])
+    index.upsert(changed)
+    matches = {match.key: match for match in index.suggest("honey-coop", limit=10)}
+    assert "food-packaging" not in matches or matches["food-packaging"].score < 0.3
+    index.remove("food-packaging")
+    assert "food-packaging" not in keys(index.suggest("honey-coop", limit=10))
+    assert len(index) == len(ALL) - 1
+
+
+def test_a_record_not_in_the_index_can_still_ask(index):
+    draft = record("draft", sectors=["honey"], needs=["packaging"], languages=["fr"])
+    assert keys(index.suggest(draft, limit=3))[0] in {"packaging-two-way", "food-packaging"}
+    assert "draft" not in index
+
+
+def test_save_load_and_delta_round_trip(index, tmp_path):
+    index.save(tmp_path)
+    index.upsert(record("late", kind="federation", country="IT", sectors=["honey"],
+                        offers=["packaging"], languages=["fr"]))
+    index.remove("german-only")
+    index.save_delta(tmp_path)
+    loaded = MatchIndex.load(tmp_path, HashingEncoder())
+    assert keys(loaded.suggest("honey-coop", limit=10)) == keys(index.suggest("honey-coop",
+                                                                              limit=10))
+    assert "late" in loaded and "german-only" not in loaded
+
+
+def test_staleness_follows_the_taxonomy_and_the_encoder(index):
+    assert not index.is_stale(TERMS, HashingEncoder.name)
+    assert index.is_stale(TERMS, None)
+    assert index.is_stale(TERMS[:-1], HashingEncoder.name)
+
+
+def test_works_without_an_encoder():
+    plain = MatchIndex.build(ALL, TERMS)
+    assert keys(plain.suggest("honey-coop", limit=2))[0] == "packaging-two-way"
