@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
 from matching_helpers import load_terms, record
+
 from twinning.matching.tagger import Tagger
 
 

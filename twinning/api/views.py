@@ -7,15 +7,15 @@ from typing import Any
 from flask import Blueprint, abort, current_app, jsonify, request
 from flask.typing import ResponseReturnValue
 
-from twinning.api.openapi import openapi_document
 from twinning import suggestions
+from twinning.api.openapi import openapi_document
 from twinning.api.params import (
     FILTER_PARAMETERS,
     MATCH_PARAMETERS,
     PAGING_PARAMETERS,
+    parse_filters,
     parse_limit,
     parse_mode,
-    parse_filters,
     parse_paging,
     reject_unknown,
 )

@@ -13,9 +13,9 @@ Complementarity in one direction is the larger of the codes' coverage (given or 
 the text) and the encoder's closeness between one side's need sentences and the other's
 offer sentences (``meaning_complement_trust`` scales the latter). Both directions count:
 ``(best + 0.5 × other) / 1.5`` lets a two-way exchange outrank a one-way one without
-silencing a strong one-way helper. The result is multiplied by the kind compatibility (0
-removes the pair: a commune is not offered a cooperative; see below) and by 0.5 when the two share no
-working language (an interpreter is needed).
+silencing a strong one-way helper. The result is multiplied by the kind compatibility
+(0 removes the pair: a commune is not offered a cooperative; see below) and by 0.5 when
+the two share no working language (an interpreter is needed).
 
 How close two fields are: when both sides have sectors (given or read), 60 % the sector
 relation and 40 % the texts' closeness; otherwise the best of sector, meaning and words.
