@@ -33,6 +33,7 @@ from twinning.matching.tagger import NEED, OFFER, Reading, Tagger
 MODEL_VERSION = "1"
 INFERRED_WEIGHT = 0.7
 CONCEPT_REPEAT = 2  # concepts weigh twice a stem in the TF-IDF
+MEANING_CHUNK = 2000
 BASE_FILE = "index.joblib"
 DELTA_FILE = "delta.joblib"
 
@@ -366,22 +367,28 @@ def _entry(record: ProfileRecord, reading: Reading) -> Entry:
 
 
 def _sentence_meanings(readings: list[Reading], cache: VectorCache):
-    """Per profile: the mean sentence vector, and those of its need and offer sentences."""
-    sentences = [sentence for reading in readings for sentence, _direction in reading.sentences]
-    vectors = cache.vectors(sentences)
+    """Per profile: the mean sentence vector, and those of its need and offer sentences.
+
+    Works through the profiles in chunks so that only one chunk's sentence vectors are
+    ever held as float32 at once.
+    """
     shape = (len(readings), cache.encoder.dimension)
     meaning, needs, offers = (np.zeros(shape, np.float32) for _ in range(3))
-    position = 0
-    for row, reading in enumerate(readings):
-        count = len(reading.sentences)
-        block = vectors[position:position + count]
-        directions = [direction for _sentence, direction in reading.sentences]
-        position += count
-        if count:
-            meaning[row] = block.mean(axis=0)
-        # A sentence with no cue may say either: it counts on both sides.
-        for target, opposite in ((needs, OFFER), (offers, NEED)):
-            chosen = [i for i, direction in enumerate(directions) if direction != opposite]
-            if chosen:
-                target[row] = block[chosen].mean(axis=0)
+    for start in range(0, len(readings), MEANING_CHUNK):
+        chunk = readings[start:start + MEANING_CHUNK]
+        vectors = cache.vectors([sentence for reading in chunk
+                                 for sentence, _direction in reading.sentences])
+        position = 0
+        for row, reading in enumerate(chunk, start=start):
+            count = len(reading.sentences)
+            block = vectors[position:position + count]
+            directions = [direction for _sentence, direction in reading.sentences]
+            position += count
+            if count:
+                meaning[row] = block.mean(axis=0)
+            # A sentence with no cue may say either: it counts on both sides.
+            for target, opposite in ((needs, OFFER), (offers, NEED)):
+                chosen = [i for i, direction in enumerate(directions) if direction != opposite]
+                if chosen:
+                    target[row] = block[chosen].mean(axis=0)
     return normalise_rows(meaning), normalise_rows(needs), normalise_rows(offers)

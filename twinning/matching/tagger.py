@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from twinning.matching import lexicon
 from twinning.matching.phrases import Hit, PhraseMatcher
 from twinning.matching.records import CAPABILITY, SECTOR, ProfileRecord, Tags, Term
-from twinning.matching.text import analyse, detect_language, sentences, stems
+from twinning.matching.text import analyse, content_stems, detect_language, sentences
 
 NEED = "need"
 OFFER = "offer"
@@ -62,8 +62,10 @@ class Tagger:
         offers: set[str] = set()
         concepts: list[str] = []
         directed: list[tuple[str, str | None]] = []
+        words: list[str] = []
         for sentence in sentences(text):
             tokens = analyse(sentence, lang)
+            words.extend(content_stems(tokens, lang))
             cue_hits = self.cues.find(tokens, lang)
             directed.append((sentence, cue_hits[0].label if cue_hits else None))
             for hit in self.concepts.find(tokens, lang):
@@ -76,7 +78,7 @@ class Tagger:
         return Reading(
             tags=Tags(frozenset(sectors), frozenset(needs), frozenset(offers)),
             concepts=tuple(concepts),
-            stems=tuple(f"{lang}:{stem}" for stem in stems(text, lang)),
+            stems=tuple(f"{lang}:{stem}" for stem in words),
             sentences=tuple(directed),
         )
 

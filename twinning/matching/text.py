@@ -12,7 +12,7 @@ import threading
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 import snowballstemmer
 
@@ -142,18 +142,17 @@ def arabic_light_stem(word: str) -> str:
         if word.endswith(suffix) and len(word) - len(suffix) >= 2:
             word = word[: -len(suffix)]
     return word
-_stemmers = threading.local()
+
+
 _LIGHT_CLEAN = re.compile("[\u064b-\u065f\u0670\u0640]")  # diacritics and tatweel only
+# Snowball stemmers keep state between calls, so calls are serialised (each word form is
+# stemmed once and cached, so the lock is cheap).
+_stemmer_lock = threading.Lock()
 
 
+@cache
 def _stemmer(lang: str) -> snowballstemmer.Stemmer:
-    # Snowball stemmers keep state between calls: one per thread and language.
-    cache = getattr(_stemmers, "cache", None)
-    if cache is None:
-        cache = _stemmers.cache = {}
-    if lang not in cache:
-        cache[lang] = snowballstemmer.stemmer(_SNOWBALL_NAMES[lang])
-    return cache[lang]
+    return snowballstemmer.stemmer(_SNOWBALL_NAMES[lang])
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,25 +170,34 @@ def analyse(text: str, lang: str | None) -> list[Token]:
     then stemmed by Snowball in the text's language (English when unknown).
     """
     latin_lang = lang if lang in _SNOWBALL_NAMES else "en"
-    result: list[Token] = []
-    for raw in _WORD.findall(_LIGHT_CLEAN.sub("", unicodedata.normalize("NFKC", text))):
-        if _ARABIC_LETTER.match(raw):
-            folded = fold(raw)
-            norm = strip_arabic_article(folded)
-            stem = arabic_light_stem(folded)
-        else:
-            norm = fold(raw)
-            stem = _stemmer(latin_lang).stemWord(norm)
-        result.append(Token(norm, stem))
-    return result
+    return [
+        _token(raw, latin_lang)
+        for raw in _WORD.findall(_LIGHT_CLEAN.sub("", unicodedata.normalize("NFKC", text)))
+    ]
+
+
+@lru_cache(maxsize=500_000)
+def _token(raw: str, latin_lang: str) -> Token:
+    # Words repeat a great deal across profiles: stemming each form once is what makes a
+    # 100,000-profile build affordable.
+    if _ARABIC_LETTER.match(raw):
+        folded = fold(raw)
+        return Token(strip_arabic_article(folded), arabic_light_stem(folded))
+    norm = fold(raw)
+    with _stemmer_lock:
+        return Token(norm, _stemmer(latin_lang).stemWord(norm))
 
 
 def stems(text: str, lang: str | None) -> list[str]:
     """Stems without stop words or numbers: the words that carry a description's meaning."""
+    return content_stems(analyse(text, lang), lang)
+
+
+def content_stems(tokens: list[Token], lang: str | None) -> list[str]:
     latin_lang = lang if lang in _SNOWBALL_NAMES else "en"
     return [
         token.stem
-        for token in analyse(text, lang)
+        for token in tokens
         if not token.norm.isdigit()
         and len(token.stem) > 1
         and token.norm not in stopwords("ar")
