@@ -109,7 +109,7 @@ def kept_vectors(records: list[ProfileRecord], encoder) -> VectorCache:
 
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
 def measure(size: int) -> dict[str, float]:

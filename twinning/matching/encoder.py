@@ -57,9 +57,12 @@ class UniversalSentenceEncoder:
 
 
 def normalise_rows(matrix: np.ndarray) -> np.ndarray:
+    """Rows scaled to unit length (zero rows stay zero), in place when already float32."""
+    matrix = matrix.astype(np.float32, copy=False)
     norms = np.linalg.norm(matrix, axis=1, keepdims=True)
     norms[norms == 0] = 1.0
-    return (matrix / norms).astype(np.float32, copy=False)
+    matrix /= norms
+    return matrix
 
 
 def text_key(text: str) -> str:

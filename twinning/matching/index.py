@@ -99,6 +99,7 @@ class MatchIndex:
         documents = [index._words(reading) for reading in readings]
         # A vocabulary cannot be empty: profiles without any text still need one.
         index.vectorizer.fit(documents if any(documents) else [["-"]])
+        del documents
         base = index._segment(records, readings, cache)
         index.entries = {record.key: _entry(record, reading)
                          for record, reading in zip(records, readings, strict=True)}
