@@ -15,7 +15,6 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from flask import current_app
-from sqlalchemy.orm import selectinload
 
 from twinning.extensions import db
 from twinning.matching.encoder import UniversalSentenceEncoder, VectorCache
@@ -92,9 +91,7 @@ def _published_profiles() -> Iterable[Profile]:
     return db.session.scalars(
         sa.select(Profile)
         .where(Profile.status == ProfileStatus.PUBLISHED)
-        .options(selectinload(Profile.languages), selectinload(Profile.translations),
-                 selectinload(Profile.sectors), selectinload(Profile.needs),
-                 selectinload(Profile.offers))
+        .options(*Profile.details_loaded())
         .order_by(Profile.id)
     )
 

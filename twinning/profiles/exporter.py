@@ -9,7 +9,6 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
 
 from twinning.extensions import db
 from twinning.models import Profile
@@ -54,13 +53,7 @@ def profiles_for_export() -> Iterator[Profile]:
     """All profiles, ordered by external_id then slug: the same database exports the same bytes."""
     query = (
         sa.select(Profile)
-        .options(
-            selectinload(Profile.languages),
-            selectinload(Profile.translations),
-            selectinload(Profile.sectors),
-            selectinload(Profile.needs),
-            selectinload(Profile.offers),
-        )
+        .options(*Profile.details_loaded())
         .order_by(Profile.external_id.asc().nulls_last(), Profile.slug)
     )
     yield from db.session.scalars(query)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
 
 from twinning.extensions import db
 from twinning.matching.text import tokens
@@ -89,13 +88,7 @@ def search(filters: ProfileFilters, page: int, per_page: int) -> Page:
         db.session.scalars(
             sa.select(Profile)
             .where(*conditions)
-            .options(
-                selectinload(Profile.languages),
-                selectinload(Profile.translations),
-                selectinload(Profile.sectors),
-                selectinload(Profile.needs),
-                selectinload(Profile.offers),
-            )
+            .options(*Profile.details_loaded())
             .order_by(Profile.name, Profile.id)
             .limit(per_page)
             .offset((page - 1) * per_page)

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from slugify import slugify
-from sqlalchemy.orm import selectinload
 
 from twinning import suggestions
 from twinning.extensions import db
@@ -165,9 +164,7 @@ def find_by_reference(reference: str) -> Profile | None:
 def all_profiles() -> list[Profile]:
     return list(db.session.scalars(
         sa.select(Profile)
-        .options(selectinload(Profile.languages), selectinload(Profile.translations),
-                 selectinload(Profile.sectors), selectinload(Profile.needs),
-                 selectinload(Profile.offers))
+        .options(*Profile.details_loaded())
         .order_by(Profile.id)
     ))
 
