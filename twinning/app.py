@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Flask
 
-from twinning import api, cli, config, extensions, i18n, web
+from twinning import api, cli, config, errors, extensions, i18n, web
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -25,5 +25,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     i18n.init_app(app)
     web.init_app(app)
     api.init_app(app)
+    errors.init_app(app)
     cli.init_app(app)
     return app

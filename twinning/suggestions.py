@@ -11,6 +11,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -21,6 +22,7 @@ from twinning.matching.encoder import UniversalSentenceEncoder, VectorCache
 from twinning.matching.index import BASE_FILE, CROSS, DELTA_FILE, MatchIndex
 from twinning.matching.learn import Outcome, learn
 from twinning.matching.records import Match, ProfileRecord, Tags, Term
+from twinning.matching.tagger import Tagger
 from twinning.models import Profile, ProfileStatus
 from twinning.reference import taxonomy
 
@@ -205,11 +207,30 @@ def for_profile(profile: Profile, limit: int = 10, mode: str = CROSS) -> list[Su
     return [Suggestion(found[match.key], match) for match in matches if match.key in found]
 
 
+@cache
+def tagger() -> Tagger:
+    """The model's reader of free text, built once per process."""
+    return Tagger(terms())
+
+
+def for_profiles(profiles: list[Profile], per_profile: int) -> list[tuple[Profile,
+                                                                         list[Suggestion]]]:
+    """Each profile with its best partners (a territory's organisations, for instance)."""
+    return [(profile, for_profile(profile, limit=per_profile)) for profile in profiles]
+
+
+def partnerships(profile: Profile) -> list[Profile]:
+    """Partners with an accepted exchange (see :func:`existing_partners`)."""
+    slugs = existing_partners(profile)
+    if not slugs:
+        return []
+    return list(db.session.scalars(sa.select(Profile).where(Profile.slug.in_(sorted(slugs)))))
+
+
 def inferred_tags(profile: Profile) -> Tags:
     """What the model reads from the profile's texts, whether or not it has codes."""
-    index = get_index()
     record = record_from_profile(profile)
-    entry = index.entries.get(record.key)
+    entry = get_index().entries.get(record.key)
     if entry is not None and entry.record == record:
         return entry.inferred
-    return index.tagger.read(record).tags
+    return tagger().read(record).tags

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import Flask
 
-from twinning.api.errors import register_error_handlers
 from twinning.api.views import blueprint
 
 
@@ -12,4 +11,3 @@ def init_app(app: Flask) -> None:
     # Profiles are served in interchange field order, which scripts and people read.
     app.json.sort_keys = False
     app.register_blueprint(blueprint)
-    register_error_handlers(app)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from twinning.api.params import FILTER_PARAMETERS
 from twinning.matching.index import CROSS, MODES
 from twinning.matching.records import REASON_KINDS
 from twinning.models import OrganisationKind, ProfileStatus, TextOrigin
+from twinning.profiles.filters import FILTER_PARAMETERS
 from twinning.reference import taxonomy
 
 _FILTER_DESCRIPTIONS = {

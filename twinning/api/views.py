@@ -9,7 +9,10 @@ from flask.typing import ResponseReturnValue
 
 from twinning import suggestions
 from twinning.api.openapi import openapi_document
-from twinning.api.params import (
+from twinning.models import Profile
+from twinning.profiles import queries, service
+from twinning.profiles.exporter import to_interchange
+from twinning.profiles.filters import (
     FILTER_PARAMETERS,
     MATCH_PARAMETERS,
     PAGING_PARAMETERS,
@@ -19,9 +22,6 @@ from twinning.api.params import (
     parse_paging,
     reject_unknown,
 )
-from twinning.models import Profile
-from twinning.profiles import queries, service
-from twinning.profiles.exporter import to_interchange
 from twinning.profiles.interchange import ALL_FIELDS, LIST_FIELDS
 from twinning.reference import taxonomy
 

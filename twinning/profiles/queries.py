@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from twinning.extensions import db
-from twinning.matching.text import tokens
+from twinning.matching.text import analyse, detect_language
 from twinning.models import (
     OrganisationKind,
     Profile,
@@ -16,6 +16,8 @@ from twinning.models import (
     TaxonomyTerm,
 )
 from twinning.models.profile import profile_need, profile_offer, profile_sector
+
+SORTS = ("name", "recent")
 
 
 @dataclass(frozen=True)
@@ -75,21 +77,38 @@ def filter_conditions(filters: ProfileFilters) -> list[sa.ColumnElement[bool]]:
                 )
             )
         )
-    # Every word of the query must start a word of the profile's normalised search text.
-    for token in tokens(filters.q or ""):
-        conditions.append(Profile.search_text.like(f"% {_escape_like(token)}%", escape="\\"))
+    # Every word of the query, stemmed, must start a word of the profile's normalised search
+    # text: "coopératives" finds "coopérative", "التعاونيات" finds "تعاونية".
+    for stem in query_stems(filters.q or ""):
+        conditions.append(Profile.search_text.like(f"% {_escape_like(stem)}%", escape="\\"))
     return conditions
 
 
-def search(filters: ProfileFilters, page: int, per_page: int) -> Page:
+MIN_SEARCH_STEM = 3
+
+
+def query_stems(text: str) -> list[str]:
+    """The search words of ``text``: stems, or the whole word when its stem is too short."""
+    lang = detect_language(text)
+    found: list[str] = []
+    for token in analyse(text, lang):
+        word = token.stem if len(token.stem) >= MIN_SEARCH_STEM else token.norm
+        if word and word not in found:
+            found.append(word)
+    return found
+
+
+def search(filters: ProfileFilters, page: int, per_page: int, sort: str = "name") -> Page:
     conditions = filter_conditions(filters)
+    order = (Profile.created_at.desc(), Profile.id.desc()) if sort == "recent" \
+        else (Profile.name, Profile.id)
     total = db.session.scalar(sa.select(sa.func.count(Profile.id)).where(*conditions)) or 0
     items = list(
         db.session.scalars(
             sa.select(Profile)
             .where(*conditions)
             .options(*Profile.details_loaded())
-            .order_by(Profile.name, Profile.id)
+            .order_by(*order)
             .limit(per_page)
             .offset((page - 1) * per_page)
         )

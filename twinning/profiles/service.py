@@ -19,7 +19,7 @@ from twinning.models import (
     TaxonomyTerm,
 )
 from twinning.profiles.interchange import MAX_LENGTHS, ProfileData
-from twinning.reference import territories
+from twinning.reference import taxonomy, territories
 from twinning.reference.sync import ensure_reference_data
 
 SLUG_WORDS_LENGTH = 80
@@ -129,8 +129,9 @@ def _slug_taken(slug: str) -> bool:
 
 def search_text(profile: Profile) -> str:
     """Everything a search should match, normalised: the profile's own words, its place's
-    names in every spelling, and the labels and synonyms of its terms in all four languages
-    (so ``عسل`` finds a French honey cooperative)."""
+    names in every spelling, and the labels and synonyms in all four languages of its codes
+    and of those the model reads in its text (so ``عسل`` finds a French honey cooperative,
+    coded or not)."""
     parts: list[str | None] = [
         profile.name, profile.city, profile.region, profile.province, profile.description,
         *(translation.text for translation in profile.translations),
@@ -139,7 +140,11 @@ def search_text(profile: Profile) -> str:
         place = territories.resolve_town(place_name) or territories.resolve_province(place_name)
         if place is not None:
             parts.extend(place.spellings())
-    for term in (*profile.sectors, *profile.needs, *profile.offers):
+    read = suggestions.tagger().read(suggestions.record_from_profile(profile)).tags
+    codes = {term.code for term in (*profile.sectors, *profile.needs, *profile.offers)}
+    codes |= read.sectors | read.needs | read.offers
+    for code in sorted(codes):
+        term = taxonomy.by_code()[code]
         parts.extend(term.labels.values())
         for words in term.synonyms.values():
             parts.extend(words)

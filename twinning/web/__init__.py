@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from flask import Flask
 
-from twinning.web.views import blueprint
+from twinning.web import views
+from twinning.web.presenters import TEMPLATE_HELPERS
 
 
 def init_app(app: Flask) -> None:
-    app.register_blueprint(blueprint)
+    views.register(app)
+    app.jinja_env.globals.update(TEMPLATE_HELPERS)

@@ -1,4 +1,4 @@
-"""Reading and checking the directory's query parameters (API now, pages later)."""
+"""Reading and checking the directory's query parameters, for the API and the pages alike."""
 
 from __future__ import annotations
 
@@ -6,12 +6,21 @@ from collections.abc import Mapping
 
 from flask_babel import gettext as _
 
-from twinning.api.errors import BadParameter
 from twinning.matching.index import CROSS, MODES
 from twinning.models import OrganisationKind
 from twinning.profiles.queries import ProfileFilters
 from twinning.reference import taxonomy, territories
 from twinning.reference.countries import is_country_code, language_codes
+
+
+class BadParameter(ValueError):
+    """A query parameter that cannot be used; the API answers 400 JSON, the pages a 400 page."""
+
+    def __init__(self, parameter: str, message: str) -> None:
+        super().__init__(message)
+        self.parameter = parameter
+        self.message = message
+
 
 FILTER_PARAMETERS = ("kind", "country", "province", "sector", "need", "offer", "language", "q")
 PAGING_PARAMETERS = ("page", "per_page")

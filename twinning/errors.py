@@ -1,0 +1,36 @@
+"""One place that turns errors into responses: JSON under /api/, translated pages elsewhere."""
+
+from __future__ import annotations
+
+from flask import Flask, request
+from flask.typing import ResponseReturnValue
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from twinning.api.errors import API_PREFIX, error_response
+from twinning.profiles.filters import BadParameter
+from twinning.web.errors import error_page
+
+
+def _for_api() -> bool:
+    return request.path.startswith(API_PREFIX)
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(BadParameter)
+    def bad_parameter(exc: BadParameter) -> ResponseReturnValue:
+        if _for_api():
+            return error_response(400, exc.message, parameter=exc.parameter)
+        return error_page(400)
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException) -> ResponseReturnValue:
+        status = exc.code or 500
+        if _for_api():
+            return error_response(status, exc.description or exc.name)
+        return error_page(status)
+
+    @app.errorhandler(InternalServerError)
+    def internal_error(exc: InternalServerError) -> ResponseReturnValue:
+        if _for_api():
+            return error_response(500, "internal server error")
+        return error_page(500)

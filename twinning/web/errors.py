@@ -1,0 +1,29 @@
+"""Translated, styled error pages."""
+
+from __future__ import annotations
+
+from flask import render_template
+from flask.typing import ResponseReturnValue
+from flask_babel import lazy_gettext as _l
+
+TITLES = {
+    400: _l("This request cannot be understood"),
+    403: _l("You may not see this page"),
+    404: _l("This page does not exist"),
+    405: _l("This action is not allowed here"),
+    500: _l("Something went wrong on our side"),
+}
+EXPLANATIONS = {
+    400: _l("A search filter or a page number is not valid. Check the address or start "
+            "again from the directory."),
+    403: _l("This page is reserved. If you think you should see it, contact the moderators."),
+    404: _l("The organisation or page you are looking for may have moved or never existed."),
+    405: _l("Go back and try again from the page's own buttons."),
+    500: _l("The error has been recorded. Please try again in a moment."),
+}
+
+
+def error_page(status: int, detail: str | None = None) -> ResponseReturnValue:
+    known = status if status in TITLES else 500 if status >= 500 else 400
+    return render_template("errors/error.html", status=status, title=TITLES[known],
+                           explanation=EXPLANATIONS[known], detail=detail), status

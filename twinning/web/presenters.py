@@ -1,0 +1,115 @@
+"""How codes, places, languages and match reasons read in the current language.
+
+Everything shown to a person goes through the translation catalog or CLDR (Babel): kind
+labels, taxonomy labels from the data file, country and language names, and the sentences
+that explain a suggestion.
+"""
+
+from __future__ import annotations
+
+from babel import Locale
+from babel.lists import format_list
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from twinning.i18n import current_language
+from twinning.matching.records import Reason
+from twinning.models import OrganisationKind, ProfileStatus, TextOrigin
+from twinning.reference import taxonomy, territories
+from twinning.reference.countries import country_name
+
+KIND_LABELS = {
+    OrganisationKind.COOPERATIVE: _l("Cooperative"),
+    OrganisationKind.LOCAL_AUTHORITY: _l("Local authority"),
+    OrganisationKind.ASSOCIATION: _l("Association"),
+    OrganisationKind.FEDERATION: _l("Federation or union of cooperatives"),
+    OrganisationKind.FAIR_TRADE: _l("Fair-trade shop or network"),
+    OrganisationKind.RESEARCH_TRAINING: _l("University or training body"),
+    OrganisationKind.PUBLIC_AGENCY: _l("Public agency"),
+}
+STATUS_LABELS = {
+    ProfileStatus.DRAFT: _l("Draft"),
+    ProfileStatus.PENDING: _l("Awaiting moderation"),
+    ProfileStatus.PUBLISHED: _l("Published"),
+    ProfileStatus.REJECTED: _l("Rejected"),
+    ProfileStatus.ARCHIVED: _l("Archived"),
+}
+ORIGIN_LABELS = {
+    TextOrigin.ORGANISATION: _l("written by the organisation"),
+    TextOrigin.TRANSLATION: _l("translation"),
+}
+
+
+def kind_label(kind: OrganisationKind | str) -> str:
+    return str(KIND_LABELS[OrganisationKind(kind)])
+
+
+def term_label(code: str) -> str:
+    term = taxonomy.by_code().get(code)
+    if term is None:
+        return code
+    return term.labels.get(current_language()) or term.labels.get("en") or code
+
+
+def terms_phrase(codes: list[str] | tuple[str, ...]) -> str:
+    """"packaging, marketing and export" in the reader's language (CLDR list patterns)."""
+    return format_list([term_label(code) for code in codes], locale=str(get_locale()))
+
+
+def language_name(code: str) -> str:
+    return Locale.parse(str(get_locale())).languages.get(code, code)
+
+
+def languages_phrase(codes: list[str] | tuple[str, ...]) -> str:
+    return format_list([language_name(code) for code in codes], locale=str(get_locale()))
+
+
+def country(code: str) -> str:
+    return country_name(code, str(get_locale()))
+
+
+def place_name(code: str | None) -> str:
+    """A Moroccan province or town in the reader's language; other places as written."""
+    if not code:
+        return ""
+    place = territories.by_code().get(code)
+    if place is None:
+        return code
+    return place.names.get(current_language()) or place.name("fr")
+
+
+def reason_text(reason: Reason) -> str:
+    """One sentence per reason, from the point of view of the profile being viewed."""
+    terms = reason.terms
+    if reason.kind == "they_offer_what_you_need":
+        return _("They offer %(terms)s, which you need.", terms=terms_phrase(terms))
+    if reason.kind == "you_offer_what_they_need":
+        return _("You offer %(terms)s, which they need.", terms=terms_phrase(terms))
+    if reason.kind == "same_sector":
+        return _("Both work in %(terms)s.", terms=terms_phrase(terms))
+    if reason.kind == "related_sector":
+        return _("Related fields: %(theirs)s and %(yours)s.",
+                 theirs=term_label(terms[0]), yours=term_label(terms[1]))
+    if reason.kind == "shared_language":
+        return _("Shared working language: %(languages)s.", languages=languages_phrase(terms))
+    if reason.kind == "interpreter_needed":
+        return _("No shared working language: an interpreter is needed.")
+    if reason.kind == "similar_activity":
+        return _("Their activities are close to yours.")
+    return reason.kind
+
+
+TEMPLATE_HELPERS = {
+    "kind_label": kind_label,
+    "term_label": term_label,
+    "terms_phrase": terms_phrase,
+    "language_name": language_name,
+    "languages_phrase": languages_phrase,
+    "country_name": country,
+    "place_name": place_name,
+    "reason_text": reason_text,
+    "status_labels": STATUS_LABELS,
+    "origin_labels": ORIGIN_LABELS,
+    "kind_labels": KIND_LABELS,
+}
