@@ -30,33 +30,55 @@ def pytest_report_header() -> str:
     return f"twinning database backend: {BACKEND}"
 
 
+class PostgresServer:
+    """The test server; every schema it hands out is dropped at the end of the run."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.engine = sa.create_engine(url)
+        self.schemas: list[str] = []
+
+    def new_schema_url(self) -> str:
+        schema = f"twinning_test_{os.getpid()}_{secrets.token_hex(4)}"
+        with self.engine.begin() as connection:
+            connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+        self.schemas.append(schema)
+        separator = "&" if "?" in self.url else "?"
+        return f"{self.url}{separator}options={quote(f'-csearch_path={schema}')}"
+
+    def close(self) -> None:
+        with self.engine.begin() as connection:
+            for schema in self.schemas:
+                connection.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+        self.engine.dispose()
+
+
 @pytest.fixture(scope="session")
-def postgres_url() -> Iterator[str | None]:
-    """A URL whose connections live in a schema private to this test run."""
+def postgres_server() -> Iterator[PostgresServer | None]:
     if BACKEND != "postgresql":
         yield None
         return
     server_url = normalise_database_url(
         os.environ.get("TWINNING_TEST_POSTGRES_URL", DEFAULT_POSTGRES_URL)
     )
-    engine = sa.create_engine(server_url)
+    server = PostgresServer(server_url)
     try:
-        with engine.connect():
+        with server.engine.connect():
             pass
     except sa.exc.OperationalError as exc:
-        engine.dispose()
+        server.engine.dispose()
         reason = f"PostgreSQL unreachable at {server_url}: {exc.orig}"
         if os.environ.get("CI") == "true":
             pytest.fail(reason, pytrace=False)
         pytest.skip(reason)
-    schema = f"twinning_test_{os.getpid()}_{secrets.token_hex(4)}"
-    with engine.begin() as connection:
-        connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    separator = "&" if "?" in server_url else "?"
-    yield f"{server_url}{separator}options={quote(f'-csearch_path={schema}')}"
-    with engine.begin() as connection:
-        connection.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-    engine.dispose()
+    yield server
+    server.close()
+
+
+@pytest.fixture(scope="session")
+def postgres_url(postgres_server: PostgresServer | None) -> str | None:
+    """A URL whose connections live in a schema private to this test run."""
+    return postgres_server.new_schema_url() if postgres_server else None
 
 
 @pytest.fixture(scope="session")
@@ -129,3 +151,24 @@ def demo_app(app, runner):
     result = runner.invoke(args=["twinning", "demo"])
     assert result.exit_code == 0, result.output
     return app
+
+
+@pytest.fixture(scope="module")
+def shared_demo_app(tmp_path_factory, postgres_server, vector_cache):
+    """One app with the demo profiles for a module's read-only tests (pages, API reads):
+    loading them for each of a hundred page checks would only repeat the same work."""
+    folder = tmp_path_factory.mktemp("shared-demo")
+    url = postgres_server.new_schema_url() if postgres_server else \
+        f"sqlite:///{folder / 'demo.sqlite3'}"
+    app = create_app({"TESTING": True, "SECRET_KEY": "test", "SQLALCHEMY_DATABASE_URI": url,
+                      "MATCHING_VECTOR_CACHE": str(vector_cache)})
+    with app.app_context():
+        db.create_all()
+        ensure_reference_data()
+    result = app.test_cli_runner().invoke(args=["twinning", "demo"])
+    assert result.exit_code == 0, result.output
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.drop_all()
+        db.engine.dispose()

@@ -27,7 +27,10 @@ from twinning.profiles import importer, service
 @click.command("reindex")
 @with_appcontext
 def reindex_command() -> None:
-    """Rebuild the matching index from every published profile."""
+    """Refresh the search fields of every profile and rebuild the matching index."""
+    refreshed = service.refresh_search_fields()
+    click.echo(_("Search fields refreshed: %(count)d profile(s) changed.", count=refreshed),
+               err=True)
     index = suggestions.rebuild()
     click.echo(_("Matching index rebuilt: %(count)d profile(s).", count=len(index)), err=True)
 

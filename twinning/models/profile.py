@@ -89,6 +89,9 @@ class Profile(db.Model):
     # Normalised text of the profile and the labels of its terms in every language,
     # so that a search in one language finds profiles written in another.
     search_text: Mapped[str] = mapped_column(Text, default="")
+    # Codes of the Oriental's places the profile is in or mentions, space-delimited, so that
+    # every spelling of a place (وجدة / Oujda / Wajda) finds exactly the same profiles.
+    places: Mapped[str] = mapped_column(Text, default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(AwareDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(AwareDateTime, default=utcnow, onupdate=utcnow)
 

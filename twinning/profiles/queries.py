@@ -16,6 +16,7 @@ from twinning.models import (
     TaxonomyTerm,
 )
 from twinning.models.profile import profile_need, profile_offer, profile_sector
+from twinning.reference import territories
 
 SORTS = ("name", "recent")
 
@@ -77,11 +78,25 @@ def filter_conditions(filters: ProfileFilters) -> list[sa.ColumnElement[bool]]:
                 )
             )
         )
-    # Every word of the query, stemmed, must start a word of the profile's normalised search
-    # text: "coopératives" finds "coopérative", "التعاونيات" finds "تعاونية".
-    for stem in query_stems(filters.q or ""):
+    # A place named in the query, in any spelling, finds the profiles in it or naming it.
+    # Every other word, stemmed, must start a word of the profile's normalised search text:
+    # "coopératives" finds "coopérative", "التعاونيات" finds "تعاونية".
+    place_codes, words = split_places(filters.q or "")
+    for code in place_codes:
+        conditions.append(Profile.places.like(f"% {_escape_like(code)} %", escape="\\"))
+    for stem in query_stems(words):
         conditions.append(Profile.search_text.like(f"% {_escape_like(stem)}%", escape="\\"))
     return conditions
+
+
+def split_places(text: str) -> tuple[list[str], str]:
+    """The place codes a query names, and the rest of its words."""
+    tokens = analyse(text, None)
+    hits = territories.place_matcher().find(tokens, None)
+    covered = {position for hit in hits for position in range(hit.start, hit.end)}
+    rest = " ".join(token.norm for position, token in enumerate(tokens)
+                    if position not in covered)
+    return [hit.label for hit in hits], rest
 
 
 MIN_SEARCH_STEM = 3

@@ -82,6 +82,7 @@ def _apply(profile: Profile, record: ProfileData, terms: dict[str, TaxonomyTerm]
     _replace_languages(profile, record.languages)
     _replace_translations(profile, record)
     profile.search_text = search_text(profile)
+    profile.places = places_text(profile)
 
 
 def _replace_languages(profile: Profile, languages: list[str]) -> None:
@@ -149,6 +150,31 @@ def search_text(profile: Profile) -> str:
         for words in term.synonyms.values():
             parts.extend(words)
     return " " + normalise_all(parts) + " "
+
+
+def places_text(profile: Profile) -> str:
+    """Codes of the places the profile is in or names, as `` code code `` for LIKE."""
+    codes: list[str] = []
+    texts = [profile.province, profile.city, profile.name, profile.description,
+             *(translation.text for translation in profile.translations)]
+    for text in texts:
+        for code in territories.places_in(text or ""):
+            if code not in codes:
+                codes.append(code)
+    return " " + " ".join(codes) + " " if codes else ""
+
+
+def refresh_search_fields() -> int:
+    """Recompute every profile's search text and places (after a taxonomy, territory or
+    model change: ``flask twinning reindex`` calls this); returns how many changed."""
+    changed = 0
+    for profile in all_profiles():
+        text, places = search_text(profile), places_text(profile)
+        if (text, places) != (profile.search_text, profile.places):
+            profile.search_text, profile.places = text, places
+            changed += 1
+    db.session.commit()
+    return changed
 
 
 def get_published(slug: str) -> Profile | None:

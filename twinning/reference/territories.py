@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
-from twinning.matching.text import normalise
+from twinning.matching.phrases import PhraseMatcher
+from twinning.matching.text import analyse, normalise
 from twinning.reference.files import data_hash, data_json
 
 TERRITORIES_FILE = "territories.json"
@@ -92,6 +93,26 @@ def resolve_province(text: str | None) -> Place | None:
         return province
     town = _spelling_index(TOWN).get(key)
     return by_code()[town.parent_code] if town and town.parent_code else None
+
+
+@cache
+def place_matcher() -> PhraseMatcher:
+    """Finds any spelling of any place in a text (provinces win over towns of one name)."""
+    # Place names are matched by their folded spelling; stems play no part.
+    return PhraseMatcher(
+        (place.code, "fr", spelling) for place in places() for spelling in place.spellings()
+    )
+
+
+def places_in(text: str) -> list[str]:
+    """Codes of the places a text names, each with its province, in order of appearance."""
+    found: list[str] = []
+    for hit in place_matcher().find(analyse(text, None), None):
+        place = by_code()[hit.label]
+        for code in (place.code, place.parent_code):
+            if code and code not in found:
+                found.append(code)
+    return found
 
 
 def resolve_town(text: str | None) -> Place | None:
