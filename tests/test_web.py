@@ -57,7 +57,8 @@ def test_reasons_are_written_in_the_page_language(site):
     reasons = re.findall(r'<li class="reason reason-[a-z_]+">([^<]+)</li>', arabic)
     assert reasons and all(re.search("[\u0600-\u06ff]", reason) for reason in reasons)
     french = site.get(f"/fr/profiles/{slug}").text
-    assert "Langue de travail commune" in french or "langue" in french.lower()
+    assert "Ils proposent ce dont vous avez besoin" in french
+    assert "Langue de travail commune" in french
 
 
 def test_sectors_needs_and_offers_link_to_the_filtered_directory(site):

@@ -15,6 +15,7 @@ from flask_babel import lazy_gettext as _l
 
 from twinning.i18n import current_language
 from twinning.matching.records import Reason
+from twinning.matching.text import normalise
 from twinning.models import OrganisationKind, ProfileStatus, TextOrigin
 from twinning.reference import taxonomy, territories
 from twinning.reference.countries import country_name
@@ -79,6 +80,26 @@ def place_name(code: str | None) -> str:
     return place.names.get(current_language()) or place.name("fr")
 
 
+def city_name(city: str | None) -> str:
+    """A town of the Oriental in the reader's language; any other town as written."""
+    if not city:
+        return ""
+    town = territories.resolve_town(city)
+    return place_name(town.code) if town else city
+
+
+def region_name(region: str | None) -> str:
+    """The Oriental in the reader's language; any other region as written."""
+    if not region:
+        return ""
+    oriental = territories.region()
+    spellings = {normalise(name) for name in (*oriental["names"].values(),
+                                               *oriental["variants"])}
+    if normalise(region) in spellings:
+        return oriental["names"].get(current_language()) or region
+    return region
+
+
 def reason_text(reason: Reason) -> str:
     """One sentence per reason, from the point of view of the profile being viewed."""
     terms = reason.terms
@@ -108,6 +129,8 @@ TEMPLATE_HELPERS = {
     "languages_phrase": languages_phrase,
     "country_name": country,
     "place_name": place_name,
+    "city_name": city_name,
+    "region_name": region_name,
     "reason_text": reason_text,
     "status_labels": STATUS_LABELS,
     "origin_labels": ORIGIN_LABELS,
