@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMPS := $(VENV)/.stamps
 export FLASK_APP := wsgi.py
 
-.PHONY: run test lint test-sqlite test-postgres translations install install-test clean
+.PHONY: run test lint test-sqlite test-postgres translations install install-test browser-deps clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,10 +33,16 @@ run: install translations
 lint: install-test
 	$(BIN)/ruff check .
 
-test-sqlite: install-test translations
+# The browser tests (tests/browser) drive Debian's chromium, never a downloaded browser, and
+# inject axe-core from node_modules. Each is installed only when it is missing.
+browser-deps:
+	command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)
+	test -d node_modules/axe-core || npm ci --no-audit --no-fund
+
+test-sqlite: install-test translations browser-deps
 	TWINNING_TEST_BACKEND=sqlite $(BIN)/pytest
 
-test-postgres: install-test translations
+test-postgres: install-test translations browser-deps
 	TWINNING_TEST_BACKEND=postgresql $(BIN)/pytest
 
 test: lint test-sqlite test-postgres

@@ -98,6 +98,7 @@ def make_app(tmp_path: Path, postgres_url: str | None, vector_cache: Path):
             "TESTING": True,
             "SECRET_KEY": "test",
             "SQLALCHEMY_DATABASE_URI": url,
+            "MATCHING_INDEX_FOLDER": str(tmp_path / f"matching-{len(created)}"),
             "MATCHING_VECTOR_CACHE": str(vector_cache),
             **overrides,
         })
@@ -161,6 +162,7 @@ def shared_demo_app(tmp_path_factory, postgres_server, vector_cache):
     url = postgres_server.new_schema_url() if postgres_server else \
         f"sqlite:///{folder / 'demo.sqlite3'}"
     app = create_app({"TESTING": True, "SECRET_KEY": "test", "SQLALCHEMY_DATABASE_URI": url,
+                      "MATCHING_INDEX_FOLDER": str(folder / "matching"),
                       "MATCHING_VECTOR_CACHE": str(vector_cache)})
     with app.app_context():
         db.create_all()

@@ -29,7 +29,8 @@ class Defaults:
     # The multilingual sentence encoder the matching model uses ("" turns it off).
     MATCHING_ENCODER = "use-multilingual-v3"
     MATCHING_THREADS = 0  # 0: one BLAS thread per core
-    MATCHING_VECTOR_CACHE = ""  # default: <instance>/matching/sentence-vectors.npz
+    MATCHING_INDEX_FOLDER = ""  # default: <instance>/matching
+    MATCHING_VECTOR_CACHE = ""  # default: <index folder>/sentence-vectors.npz
     # Map tiles: any XYZ tile server; the page lists the organisations without them too.
     MAP_TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
     MAP_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>'

@@ -65,7 +65,8 @@ def record_from_profile(profile: Profile) -> ProfileRecord:
 
 
 def index_folder() -> Path:
-    return Path(current_app.instance_path) / INDEX_FOLDER
+    configured = current_app.config["MATCHING_INDEX_FOLDER"]
+    return Path(configured) if configured else Path(current_app.instance_path) / INDEX_FOLDER
 
 
 def sentence_encoder() -> UniversalSentenceEncoder | None:
