@@ -121,6 +121,20 @@ def reason_text(reason: Reason) -> str:
     return reason.kind
 
 
+def filter_options(facets) -> dict[str, list[tuple[str, str]]]:
+    """(value, label) choices of each directory filter, labelled in the reader's language."""
+    capabilities = [(code, term_label(code)) for code in facets.capabilities]
+    return {
+        "kind": [(kind.value, str(label)) for kind, label in KIND_LABELS.items()],
+        "country": [(code, country(code)) for code in facets.countries],
+        "province": [(code, place_name(code)) for code in facets.provinces],
+        "sector": [(code, term_label(code)) for code in facets.sectors],
+        "need": capabilities,
+        "offer": capabilities,
+        "language": [(code, language_name(code)) for code in facets.languages],
+    }
+
+
 TEMPLATE_HELPERS = {
     "kind_label": kind_label,
     "term_label": term_label,
@@ -135,4 +149,5 @@ TEMPLATE_HELPERS = {
     "status_labels": STATUS_LABELS,
     "origin_labels": ORIGIN_LABELS,
     "kind_labels": KIND_LABELS,
+    "filter_options": filter_options,
 }
