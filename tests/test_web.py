@@ -115,8 +115,10 @@ def test_error_pages_are_translated_pages(site, url, status):
     html5lib.HTMLParser(strict=True).parse(response.data)
 
 
-def test_french_error_page_is_in_french(site):
+def test_error_pages_speak_the_language_of_the_address(site):
     assert "Cette page n" in site.get("/fr/nowhere").text
+    assert '<html lang="ar" dir="rtl">' in site.get("/ar/nowhere/at/all").text
+    assert '<html lang="es"' in site.get("/es/nowhere", headers={"Accept-Language": "ar"}).text
 
 
 def test_root_redirects_by_accept_language(client):
@@ -152,3 +154,29 @@ def test_territory_page_gives_each_organisation_its_partners(site):
     text = _html(site.get("/fr/territories/berkane"))
     assert text.count('class="territory-entry"') >= 8
     assert text.count('class="suggestion"') >= 8
+
+
+def test_an_unexpected_error_gives_a_translated_500_page_and_json_under_the_api(make_app):
+    app = make_app(PROPAGATE_EXCEPTIONS=False)
+
+    def broken():
+        raise RuntimeError("boom")
+
+    app.add_url_rule("/ar/broken", "broken", broken)
+    app.add_url_rule("/api/v1/broken", "api_broken", broken)
+    client = app.test_client()
+    page = client.get("/ar/broken")
+    assert page.status_code == 500 and page.mimetype == "text/html"
+    assert '<html lang="ar" dir="rtl">' in page.text
+    api = client.get("/api/v1/broken")
+    assert api.status_code == 500 and api.get_json()["error"]["status"] == 500
+
+
+def test_forbidden_pages_are_translated(make_app):
+    from flask import abort
+
+    app = make_app()
+    app.add_url_rule("/fr/reserved", "reserved", lambda: abort(403))
+    response = app.test_client().get("/fr/reserved")
+    assert response.status_code == 403
+    assert "403" in response.text and '<html lang="fr"' in response.text

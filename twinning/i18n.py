@@ -1,6 +1,7 @@
 """Languages of the site: which exist, which are right-to-left, and how one is chosen.
 
-Locale order, fixed in tests: the ``lang`` in the URL, then the ``lang`` cookie, then the
+Locale order, fixed in tests: the ``lang`` in the URL (its first segment even when no
+page matched), then the ``lang`` cookie, then the
 browser's Accept-Language, then the default (French). Outside a request (CLI), the
 ``TWINNING_LANG`` or ``LANG`` environment variable, then English, which operators share.
 """
@@ -44,6 +45,10 @@ def current_language() -> str:
     view_lang = (request.view_args or {}).get("lang")
     if view_lang in LANGUAGES:
         return view_lang
+    # An address that matched no page (a 404) still says its language: /ar/…
+    path_lang = request.path.strip("/").split("/", 1)[0]
+    if path_lang in LANGUAGES:
+        return path_lang
     cookie = request.cookies.get(LANGUAGE_COOKIE)
     if cookie in LANGUAGES:
         return cookie
