@@ -4,17 +4,12 @@ suggested partners, accessibility (axe-core), screenshots, small screens, no Jav
 from __future__ import annotations
 
 import json
-import os
 import re
 from typing import Any
 from urllib.parse import parse_qs, quote, unquote, urlencode, urlsplit
 from urllib.request import urlopen
 
 import pytest
-
-if os.environ.get("TWINNING_TEST_BACKEND", "sqlite") == "postgresql":
-    pytest.skip("browser tests run once per `make test`, on the SQLite pass: the live server "
-                "uses its own SQLite database whatever the backend", allow_module_level=True)
 
 HONEY = "عسل"
 ARABIC_LETTER = re.compile(r"[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF]")
