@@ -108,9 +108,10 @@ def _words(term: Term) -> Iterable[tuple[str, str]]:
 
 def _direction(concept: Hit, cues: list[Hit]) -> str | None:
     """The direction of the nearest cue before the concept, else of one just after it."""
-    before = [cue for cue in cues if cue.end <= concept.start]
+    # A cue may start the concept itself: "نستقبل الزوار" (we host visitors).
+    before = [cue for cue in cues if cue.start <= concept.start]
     if before:
-        return max(before, key=lambda cue: cue.end).label
+        return max(before, key=lambda cue: cue.start).label
     after = [cue for cue in cues
              if cue.start >= concept.end and cue.start - concept.end <= FOLLOWING_CUE_WINDOW]
     if after:
