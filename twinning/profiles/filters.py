@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 
 from twinning.matching.index import CROSS, MODES
 from twinning.models import OrganisationKind
-from twinning.profiles.queries import ProfileFilters
+from twinning.profiles.queries import SORTS, ProfileFilters
 from twinning.reference import taxonomy, territories
 from twinning.reference.countries import is_country_code, language_codes
 
@@ -49,6 +49,13 @@ def parse_paging(
     page = _positive_int("page", args.get("page"), 1, None)
     per_page = _positive_int("per_page", args.get("per_page"), default_per_page, max_per_page)
     return page, per_page
+
+
+def parse_sort(args: Mapping[str, str]) -> str:
+    sort = args.get("sort") or SORTS[0]
+    if sort not in SORTS:
+        raise BadParameter("sort", _("sort must be one of: %(sorts)s", sorts=", ".join(SORTS)))
+    return sort
 
 
 def parse_limit(args: Mapping[str, str], maximum: int) -> int:

@@ -21,7 +21,7 @@ from flask.typing import ResponseReturnValue
 from twinning import suggestions
 from twinning.i18n import LANGUAGE_COOKIE, LANGUAGES, current_language
 from twinning.profiles import facets, places, queries, service
-from twinning.profiles.filters import BadParameter, parse_filters
+from twinning.profiles.filters import parse_filters, parse_paging, parse_sort
 from twinning.reference import taxonomy, territories
 from twinning.reference.countries import is_country_code
 from twinning.web.home import home_counts
@@ -75,10 +75,8 @@ def register(app: Flask) -> None:
 
 
 def _page_number() -> int:
-    raw = request.args.get("page", "1")
-    if not raw.isdigit() or int(raw) < 1:
-        raise BadParameter("page", "page")
-    return int(raw)
+    page, _per_page = parse_paging(request.args, PER_PAGE, PER_PAGE)
+    return page
 
 
 @blueprint.get("/")
@@ -89,9 +87,7 @@ def home() -> ResponseReturnValue:
 @blueprint.get("/profiles/")
 def directory() -> ResponseReturnValue:
     filters = parse_filters(request.args)
-    sort = request.args.get("sort") or "name"
-    if sort not in queries.SORTS:
-        raise BadParameter("sort", "sort")
+    sort = parse_sort(request.args)
     result = queries.search(filters, _page_number(), PER_PAGE, sort)
     return render_template("web/directory.html", result=result, filters=filters, sort=sort,
                            facets=facets.directory_facets())
