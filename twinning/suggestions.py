@@ -150,10 +150,11 @@ def profiles_changed(profiles: list[Profile]) -> None:
         rebuild()
         return
     index = get_index()
-    cache = _vector_cache()
+    # Only the saved profiles' own sentences are encoded here; the kept-vector file is read
+    # and written by full rebuilds, not on every edit (it is large at scale).
     for profile in profiles:
         if profile.status == ProfileStatus.PUBLISHED:
-            index.upsert(record_from_profile(profile), cache)
+            index.upsert(record_from_profile(profile))
         else:
             index.remove(profile.slug)
     with _lock:
