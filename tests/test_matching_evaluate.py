@@ -81,3 +81,15 @@ def test_tagger_reads_every_language(devset_report):
         assert fields["sectors"]["recall"] >= 0.6, lang
         assert fields["needs"]["precision"] >= 0.45, lang
         assert fields["offers"]["precision"] >= 0.4, lang
+
+
+@pytest.mark.parametrize(("content", "message"), [("{not json", "broken JSON"),
+                                                  ('["a", "b"]', "expected a JSON object"),
+                                                  ('{"q": "r"}', "list of relevant")])
+def test_evaluate_explains_a_bad_truth_file(runner, tmp_path, content, message):
+    truth = tmp_path / "truth.json"
+    truth.write_text(content, encoding="utf-8")
+    result = runner.invoke(args=["twinning", "evaluate", str(DEVSET / "profiles.jsonl"),
+                                 str(truth)])
+    assert result.exit_code != 0
+    assert message in result.output

@@ -115,6 +115,11 @@ def test_error_pages_are_translated_pages(site, url, status):
     html5lib.HTMLParser(strict=True).parse(response.data)
 
 
+def test_a_bad_filter_says_which_one_and_why(site):
+    text = site.get("/fr/profiles/?kind=company").text
+    assert "kind: " in text and "company" in text
+
+
 def test_error_pages_speak_the_language_of_the_address(site):
     assert "Cette page n" in site.get("/fr/nowhere").text
     assert '<html lang="ar" dir="rtl">' in site.get("/ar/nowhere/at/all").text

@@ -20,7 +20,7 @@ def init_app(app: Flask) -> None:
     def bad_parameter(exc: BadParameter) -> ResponseReturnValue:
         if _for_api():
             return error_response(400, exc.message, parameter=exc.parameter)
-        return error_page(400)
+        return error_page(400, detail=f"{exc.parameter}: {exc.message}")
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException) -> ResponseReturnValue:

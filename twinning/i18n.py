@@ -13,7 +13,6 @@ from functools import cache
 
 from babel import Locale
 from flask import Flask, g, has_request_context, request
-from flask_babel import get_locale
 
 from twinning.extensions import babel
 
@@ -80,5 +79,4 @@ def _template_context() -> dict[str, object]:
         "text_dir": text_direction(lang),
         "languages": LANGUAGES,
         "language_names": language_names(),
-        "babel_locale": get_locale(),
     }

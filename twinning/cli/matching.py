@@ -13,6 +13,7 @@ from flask.cli import with_appcontext
 from flask_babel import gettext as _
 
 from twinning import suggestions
+from twinning.cli.profiles import file_format
 from twinning.matching.evaluate import (
     format_table,
     format_tagger_table,
@@ -20,7 +21,6 @@ from twinning.matching.evaluate import (
     tagger_scores,
 )
 from twinning.matching.index import CROSS, MODES
-from twinning.matching.tagger import Tagger
 from twinning.profiles import importer, service
 
 
@@ -73,22 +73,21 @@ def evaluate_command(profiles_file: str, truth_file: str, as_json: bool,
     """Rank PROFILES against TRUTH (query external_id → relevant external_ids): the model and
     three baselines, P@1, P@5, R@10, MRR and nDCG@10, by language and coding splits."""
     parsed = importer.parse(Path(profiles_file).read_bytes(), profiles_file,
-                            importer.format_of(profiles_file))
+                            file_format(profiles_file, None))
     for error in parsed.errors:
         click.echo(str(error), err=True)
     if parsed.errors:
         raise click.ClickException(_("%(count)d error(s): nothing was evaluated.",
                                      count=len(parsed.errors)))
-    truth = json.loads(Path(truth_file).read_text(encoding="utf-8"))
-    truth = truth.get("queries", truth) if isinstance(truth, dict) else truth
+    truth = _truth(Path(truth_file))
     with tempfile.TemporaryDirectory(prefix="twinning-evaluate-") as folder:
         records = _records_through_a_temporary_database(parsed.records, Path(folder))
     evaluation = run_evaluation(records, truth, suggestions.terms(),
                                 suggestions.sentence_encoder())
     tagging = None
     if tags_file:
-        gold = json.loads(Path(tags_file).read_text(encoding="utf-8"))
-        tagging = tagger_scores(records, gold, Tagger(suggestions.terms()))
+        gold = _json_object(Path(tags_file))
+        tagging = tagger_scores(records, gold, suggestions.tagger())
     if as_json:
         report = {"queries": evaluation.counts, "scores": evaluation.scores}
         if tagging is not None:
@@ -98,6 +97,29 @@ def evaluate_command(profiles_file: str, truth_file: str, as_json: bool,
     click.echo(format_table(evaluation))
     if tagging is not None:
         click.echo(format_tagger_table(tagging))
+
+
+def _json_object(path: Path) -> dict:
+    try:
+        value = json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise click.ClickException(_("%(file)s: broken JSON: %(reason)s",
+                                     file=path, reason=exc)) from exc
+    if not isinstance(value, dict):
+        raise click.ClickException(_("%(file)s: expected a JSON object", file=path))
+    return value
+
+
+def _truth(path: Path) -> dict[str, list[str]]:
+    """Query external_id → relevant external_ids (a ``{"queries": …}`` wrapper is accepted)."""
+    truth = _json_object(path)
+    truth = truth.get("queries", truth)
+    if not isinstance(truth, dict) or not all(
+            isinstance(relevant, list) and all(isinstance(key, str) for key in relevant)
+            for relevant in truth.values()):
+        raise click.ClickException(_("%(file)s: expected query external_id → list of "
+                                     "relevant external_ids", file=path))
+    return truth
 
 
 def _records_through_a_temporary_database(records, folder: Path):

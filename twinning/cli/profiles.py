@@ -12,6 +12,7 @@ import click
 from flask.cli import with_appcontext
 from flask_babel import gettext as _
 
+from twinning.extensions import db
 from twinning.profiles import demo, exporter, importer, service
 from twinning.profiles.importer import ParseResult
 from twinning.profiles.stats import profile_statistics
@@ -24,6 +25,14 @@ FORMAT_CHOICE = click.Choice([importer.JSONL, importer.CSV])
 @click.group("twinning")
 def twinning_group() -> None:
     """Twinning Oriental: profiles, reference data and matching."""
+
+
+def file_format(name: str, explicit: str | None) -> str:
+    """The file's interchange format, or a clear error when it cannot be told."""
+    try:
+        return importer.format_of(name, explicit)
+    except importer.UnsupportedFormat as exc:
+        raise click.ClickException(str(exc)) from exc
 
 
 def _report_or_save(result: ParseResult, dry_run: bool) -> None:
@@ -61,10 +70,7 @@ def import_command(file: str, fmt: str | None, dry_run: bool) -> None:
         if not path.is_file():
             raise click.ClickException(_("%(file)s: no such file", file=file))
         source, data = file, path.read_bytes()
-    try:
-        fmt = importer.format_of(source, fmt)
-    except importer.UnsupportedFormat as exc:
-        raise click.ClickException(str(exc)) from exc
+    fmt = file_format(source, fmt)
     _report_or_save(importer.parse(data, source, fmt), dry_run)
 
 
@@ -77,10 +83,7 @@ def export_command(file: str, fmt: str | None) -> None:
     if file == STDIO:
         exporter.write(exporter.profiles_for_export(), sys.stdout, fmt or importer.JSONL)
         return
-    try:
-        fmt = importer.format_of(file, fmt)
-    except importer.UnsupportedFormat as exc:
-        raise click.ClickException(str(exc)) from exc
+    fmt = file_format(file, fmt)
     target = Path(file).resolve()
     # Write beside the target and rename, so a reader never sees half a file.
     handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
@@ -117,8 +120,6 @@ def demo_command(force: bool, if_empty: bool) -> None:
 @with_appcontext
 def taxonomy_sync_command() -> None:
     """Copy the taxonomy and territory files into the database."""
-    from twinning.extensions import db
-
     taxonomy_counts = sync_taxonomy()
     territory_counts = sync_territories()
     db.session.commit()

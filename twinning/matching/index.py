@@ -203,11 +203,11 @@ class MatchIndex:
         reading = self.tagger.read(query)
         return self._segment([query], [reading], None), _entry(query, reading), (-1, -1)
 
-    def score_all(self, query: ProfileRecord | str,
-                  mode: str = CROSS) -> list[tuple[np.ndarray, dict, Segment]]:
-        """Scores and features of every row against ``query`` (masked rows score -1)."""
-        query_row, _entry, (segment_index, row_index) = self._query_row(query)
-        query = query_row
+    def _score_rows(self, query: Segment, place: tuple[int, int],
+                    mode: str) -> list[tuple[np.ndarray, dict, Segment]]:
+        """Scores and features of every row against the one-row ``query`` (masked rows,
+        including the query's own row at ``place``, score -1)."""
+        segment_index, row_index = place
         results = []
         for position, segment in enumerate(self.segments):
             if not len(segment):
@@ -252,8 +252,10 @@ class MatchIndex:
         first, with their reasons; ``exclude`` keys are never suggested."""
         key = query if isinstance(query, str) else query.key
         excluded = set(exclude) | {key}
+        # Read once: for a record that is not indexed this tags and encodes its text.
+        query_row, query_entry, place = self._query_row(query)
         candidates: list[tuple[float, str, dict[str, float]]] = []
-        for scores, features, segment in self.score_all(query, mode):
+        for scores, features, segment in self._score_rows(query_row, place, mode):
             wanted = min(len(scores), limit + len(excluded))
             top = np.argpartition(-scores, wanted - 1)[:wanted] if wanted < len(scores) \
                 else np.arange(len(scores))
@@ -263,7 +265,6 @@ class MatchIndex:
                 candidates.append((float(scores[row]), segment.keys[row],
                                    {name: float(values[row]) for name, values in features.items()}))
         candidates.sort(key=lambda item: (-item[0], item[1]))
-        _row, query_entry, _place = self._query_row(query)
         return [
             Match(candidate_key, round(score, 4),
                   explain(query_entry.record, query_entry.tags,

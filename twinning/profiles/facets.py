@@ -10,6 +10,7 @@ from twinning.extensions import db
 from twinning.models import Profile, ProfileLanguage, ProfileStatus, TaxonomyTerm
 from twinning.models.profile import profile_sector
 from twinning.reference import taxonomy, territories
+from twinning.reference.countries import MOROCCO
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,7 @@ def sector_counts() -> dict[str, int]:
 def province_counts() -> dict[str, int]:
     rows = db.session.execute(
         sa.select(Profile.province, sa.func.count(Profile.id))
-        .where(Profile.status == ProfileStatus.PUBLISHED, Profile.country == "MA")
+        .where(Profile.status == ProfileStatus.PUBLISHED, Profile.country == MOROCCO)
         .group_by(Profile.province)
     )
     return {code: count for code, count in rows.all() if code}

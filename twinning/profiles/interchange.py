@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 from twinning.matching.text import detect_language
 from twinning.models import OrganisationKind, ProfileStatus, TextOrigin
 from twinning.reference import taxonomy, territories
-from twinning.reference.countries import is_country_code, language_codes
+from twinning.reference.countries import MOROCCO, is_country_code, language_codes
 
 # The interchange fields, in the order every export writes them.
 FIELDS = (
@@ -61,7 +61,6 @@ MAX_LENGTHS = {
     "email": 254,
     "phone": 40,
 }
-MOROCCO = "MA"
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
 _WEBSITE = re.compile(r"^https?://[^\s/]+\.[^\s/]+(/\S*)?$", re.IGNORECASE)
 _PHONE = re.compile(r"^\+?[0-9 ()./-]{6,}$")

@@ -7,9 +7,8 @@ import sqlalchemy as sa
 from twinning.extensions import db
 from twinning.models import Profile, ProfileStatus
 from twinning.reference import territories
+from twinning.reference.countries import MOROCCO
 from twinning.reference.territories import PROVINCE, Place
-
-MOROCCO = "MA"
 
 
 def profiles_of_place(place: Place) -> list[Profile]:

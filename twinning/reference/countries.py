@@ -6,6 +6,8 @@ from functools import cache
 
 from babel import Locale
 
+# The country of the Oriental: its provinces and towns are checked and spelled as data.
+MOROCCO = "MA"
 # CLDR territories that are two letters but not ISO 3166-1 countries.
 _NOT_COUNTRIES = frozenset({"EU", "EZ", "UN", "QO", "XA", "XB", "XK", "ZZ"})
 

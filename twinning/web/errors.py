@@ -24,6 +24,7 @@ EXPLANATIONS = {
 
 
 def error_page(status: int, detail: str | None = None) -> ResponseReturnValue:
+    """The page for ``status``; ``detail`` says what exactly was wrong, when known."""
     known = status if status in TITLES else 500 if status >= 500 else 400
     return render_template("errors/error.html", status=status, title=TITLES[known],
                            explanation=EXPLANATIONS[known], detail=detail), status

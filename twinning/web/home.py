@@ -8,8 +8,7 @@ import sqlalchemy as sa
 
 from twinning.extensions import db
 from twinning.models import Profile, ProfileStatus
-
-MOROCCO = "MA"
+from twinning.reference.countries import MOROCCO
 
 
 @dataclass(frozen=True)
