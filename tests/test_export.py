@@ -24,7 +24,7 @@ def test_export_import_export_is_byte_identical(demo_app, runner, make_app, tmp_
 
 
 def test_export_field_order_follows_the_interchange_format(demo_app, runner, tmp_path):
-    from twinning.profiles.interchange import ALL_FIELDS
+    from twinning.profiles.fields import FIELD_NAMES
 
     target = tmp_path / "out.jsonl"
     runner.invoke(args=["twinning", "export", str(target)])
@@ -33,7 +33,7 @@ def test_export_field_order_follows_the_interchange_format(demo_app, runner, tmp
     for line in lines:
         record = json.loads(line)
         keys = list(record)
-        assert keys == [name for name in ALL_FIELDS if name in record]
+        assert keys == [name for name in FIELD_NAMES if name in record]
         external_ids.append(record["external_id"])
     assert external_ids == sorted(external_ids)
 

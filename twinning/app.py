@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Flask
 
-from twinning import api, cli, config, errors, extensions, i18n, web
+from twinning import api, cli, config, errors, extensions, i18n, routing, web
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -23,6 +23,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     config.load(app, test_config)
     extensions.init_app(app)
     i18n.init_app(app)
+    routing.init_app(app)
     web.init_app(app)
     api.init_app(app)
     errors.init_app(app)

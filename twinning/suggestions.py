@@ -23,7 +23,7 @@ from twinning.matching.index import BASE_FILE, CROSS, DELTA_FILE, MatchIndex
 from twinning.matching.learn import Outcome, learn
 from twinning.matching.records import Match, ProfileRecord, Tags, Term
 from twinning.matching.tagger import Tagger
-from twinning.models import Profile, ProfileStatus
+from twinning.models import Profile
 from twinning.reference import taxonomy
 
 INDEX_FOLDER = "matching"
@@ -93,7 +93,7 @@ def _vector_cache() -> VectorCache | None:
 def _published_profiles() -> Iterable[Profile]:
     return db.session.scalars(
         sa.select(Profile)
-        .where(Profile.status == ProfileStatus.PUBLISHED)
+        .where(Profile.is_published)
         .options(*Profile.details_loaded())
         .order_by(Profile.id)
     )
@@ -153,7 +153,7 @@ def profiles_changed(profiles: list[Profile]) -> None:
     # Only the saved profiles' own sentences are encoded here; the kept-vector file is read
     # and written by full rebuilds, not on every edit (it is large at scale).
     for profile in profiles:
-        if profile.status == ProfileStatus.PUBLISHED:
+        if profile.is_published:
             index.upsert(record_from_profile(profile))
         else:
             index.remove(profile.slug)

@@ -6,7 +6,8 @@ from typing import Any
 
 from twinning.matching.index import CROSS, MODES
 from twinning.matching.records import REASON_KINDS
-from twinning.models import OrganisationKind, ProfileStatus, TextOrigin
+from twinning.models import OrganisationKind, TextOrigin
+from twinning.profiles.fields import FIELDS, FieldKind, ProfileField
 from twinning.profiles.filters import FILTER_PARAMETERS
 from twinning.reference import taxonomy
 
@@ -30,51 +31,56 @@ def _nullable(schema_type: str, **extra: Any) -> dict[str, Any]:
     return {"type": [schema_type, "null"], **extra}
 
 
-def _profile_schema() -> dict[str, Any]:
-    sectors = sorted(taxonomy.codes(taxonomy.SECTOR))
-    capabilities = sorted(taxonomy.codes(taxonomy.CAPABILITY))
-    return {
-        "type": "object",
-        "required": ["external_id", "name", "kind", "country", "slug", "status", "inferred"],
-        "properties": {
-            "external_id": _nullable("string", maxLength=100),
-            "name": {"type": "string", "maxLength": 200},
-            "kind": {"type": "string", "enum": [kind.value for kind in OrganisationKind]},
-            "country": {"type": "string", "pattern": "^[A-Z]{2}$"},
-            "region": _nullable("string"),
-            "province": _nullable("string"),
-            "city": _nullable("string"),
-            "languages": _string_list(pattern="^[a-z]{2}$"),
-            "sectors": _string_list(enum=sectors),
-            "needs": _string_list(enum=capabilities),
-            "offers": _string_list(enum=capabilities),
-            "description": _nullable("string"),
-            "description_lang": _nullable("string"),
-            "members": _nullable("integer", minimum=0),
-            "founded": _nullable("integer"),
-            "website": _nullable("string"),
-            "email": _nullable("string"),
-            "phone": _nullable("string"),
-            "lat": _nullable("number", minimum=-90, maximum=90),
-            "lon": _nullable("number", minimum=-180, maximum=180),
-            "status": {"type": "string", "enum": [status.value for status in ProfileStatus]},
-            "slug": {"type": "string"},
-            "inferred": _tag_lists(),
-            "translations": {
-                "type": "array",
-                "items": {
-                    "type": "object",
-                    "required": ["lang", "text", "origin"],
-                    "properties": {
-                        "lang": {"type": "string"},
-                        "text": {"type": "string"},
-                        "origin": {"type": "string",
-                                   "enum": [origin.value for origin in TextOrigin]},
-                    },
-                },
+LANGUAGE_PATTERN = "^[a-z]{2}$"
+# Every profile has these, whatever the file it came from said.
+ALWAYS_PRESENT = frozenset({"status", "slug"})
+_JSON_TYPES = {FieldKind.INTEGER: "integer", FieldKind.NUMBER: "number"}
+_FORMATS = {FieldKind.EMAIL: "email", FieldKind.URL: "uri"}
+_PATTERNS = {FieldKind.COUNTRY: "^[A-Z]{2}$", FieldKind.LANGUAGE: LANGUAGE_PATTERN}
+
+
+def _field_schema(field: ProfileField) -> dict[str, Any]:
+    """The JSON schema of one declared profile field, as the API writes it."""
+    kind = field.kind
+    if kind == FieldKind.CODES:
+        return _string_list(enum=sorted(taxonomy.codes(field.taxonomy)))
+    if kind == FieldKind.LANGUAGES:
+        return _string_list(pattern=LANGUAGE_PATTERN)
+    if kind == FieldKind.TRANSLATIONS:
+        return {"type": "array", "items": {
+            "type": "object",
+            "required": ["lang", "text", "origin"],
+            "properties": {
+                "lang": {"type": "string", "pattern": LANGUAGE_PATTERN},
+                "text": {"type": "string", "maxLength": field.max_length},
+                "origin": {"type": "string", "enum": [origin.value for origin in TextOrigin]},
             },
-        },
-    }
+        }}
+    schema: dict[str, Any] = {"type": _JSON_TYPES.get(kind, "string")}
+    if field.max_length is not None:
+        schema["maxLength"] = field.max_length
+    if field.minimum is not None:
+        schema["minimum"] = field.minimum
+    if field.upper_bound() is not None:
+        schema["maximum"] = field.upper_bound()
+    if kind == FieldKind.CHOICE:
+        schema["enum"] = [member.value for member in field.choices]
+    if kind in _FORMATS:
+        schema["format"] = _FORMATS[kind]
+    if kind in _PATTERNS:
+        schema["pattern"] = _PATTERNS[kind]
+    if field.contact:
+        schema["description"] = "Always null here: contact details are shown only on the " \
+                                "site, to signed-in users with a confirmed address."
+    if not (field.required or field.name in ALWAYS_PRESENT):
+        schema["type"] = [schema["type"], "null"]
+    return schema
+
+
+def _profile_schema() -> dict[str, Any]:
+    properties = {field.name: _field_schema(field) for field in FIELDS}
+    properties["inferred"] = _tag_lists()
+    return {"type": "object", "required": list(properties), "properties": properties}
 
 
 def _tag_lists() -> dict[str, Any]:

@@ -12,6 +12,7 @@ from twinning.api.openapi import openapi_document
 from twinning.models import Profile
 from twinning.profiles import queries, service
 from twinning.profiles.exporter import to_interchange
+from twinning.profiles.fields import FIELDS
 from twinning.profiles.filters import (
     FILTER_PARAMETERS,
     MATCH_PARAMETERS,
@@ -22,7 +23,6 @@ from twinning.profiles.filters import (
     parse_paging,
     reject_unknown,
 )
-from twinning.profiles.interchange import ALL_FIELDS, LIST_FIELDS
 from twinning.reference import taxonomy
 
 blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -30,11 +30,13 @@ blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
 
 def profile_json(profile: Profile) -> dict[str, Any]:
     """Interchange fields, every key present (null or [] when empty), the slug, and the
-    codes the model reads from the description (``inferred``)."""
+    codes the model reads from the description (``inferred``). Contact details stay null:
+    the API is anonymous, and they are shown only to signed-in people."""
     values = to_interchange(profile)
     body = {
-        name: values.get(name, [] if name in (*LIST_FIELDS, "translations") else None)
-        for name in ALL_FIELDS
+        field.name: None if field.contact else
+        values.get(field.name, [] if field.multiple else None)
+        for field in FIELDS
     }
     body["inferred"] = suggestions.tags_json(suggestions.inferred_tags(profile))
     return body

@@ -40,7 +40,3 @@ class Compatibility:
 
     def kind_index(self, kind: str) -> int:
         return self.kinds.index(kind) if kind in self.kinds else -1
-
-    def kind_weight(self, first: str, second: str) -> float:
-        i, j = self.kind_index(first), self.kind_index(second)
-        return float(self.kind_matrix[i, j]) if i >= 0 and j >= 0 else 0.0

@@ -51,11 +51,6 @@ class Tagger:
             for phrase in phrases
         )
 
-    def concept_codes(self, text: str, lang: str | None) -> list[str]:
-        """Every concept mentioned, in order, repeats kept (the TF-IDF counts them)."""
-        lang = lang or detect_language(text)
-        return [hit.label for hit in self.concepts.find(analyse(text, lang), lang)]
-
     def read_text(self, text: str, lang: str | None, side: str) -> Reading:
         lang = lang or detect_language(text)
         sectors: set[str] = set()

@@ -188,11 +188,6 @@ def _token(raw: str, latin_lang: str) -> Token:
         return Token(norm, _stemmer(latin_lang).stemWord(norm))
 
 
-def stems(text: str, lang: str | None) -> list[str]:
-    """Stems without stop words or numbers: the words that carry a description's meaning."""
-    return content_stems(analyse(text, lang), lang)
-
-
 def content_stems(tokens: list[Token], lang: str | None) -> list[str]:
     latin_lang = lang if lang in _SNOWBALL_NAMES else "en"
     return [

@@ -15,6 +15,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship, selectinload
 
 from twinning.extensions import db
@@ -125,6 +126,12 @@ class Profile(db.Model):
             selectinload(cls.needs),
             selectinload(cls.offers),
         )
+
+    @hybrid_property
+    def is_published(self) -> bool:
+        """In the directory, the API and suggestions: the one "published only" condition,
+        usable on a profile and in a query (``select(Profile).where(Profile.is_published)``)."""
+        return self.status == ProfileStatus.PUBLISHED
 
     @property
     def language_codes(self) -> list[str]:

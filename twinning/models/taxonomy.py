@@ -31,8 +31,5 @@ class TaxonomyTerm(db.Model):
     labels: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
     synonyms: Mapped[dict[str, list[str]]] = mapped_column(JSON, default=dict)
 
-    def label(self, lang: str) -> str:
-        return self.labels.get(lang) or self.labels.get("en") or self.code
-
     def __repr__(self) -> str:
         return f"<TaxonomyTerm {self.kind.value}:{self.code}>"

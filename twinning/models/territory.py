@@ -24,6 +24,3 @@ class Territory(db.Model):
     variants: Mapped[list[str]] = mapped_column(JSON, default=list)
     latitude: Mapped[float | None] = mapped_column(Float)
     longitude: Mapped[float | None] = mapped_column(Float)
-
-    def name(self, lang: str) -> str:
-        return self.names.get(lang) or self.names.get("fr") or self.code

@@ -12,41 +12,21 @@ import sqlalchemy as sa
 
 from twinning.extensions import db
 from twinning.models import Profile
+from twinning.profiles.fields import (
+    BY_NAME,
+    FIELD_NAMES,
+    FIELDS,
+    MULTI_VALUED,
+    FieldKind,
+    interchange_value,
+)
 from twinning.profiles.importer import CSV
-from twinning.profiles.interchange import ALL_FIELDS, LIST_FIELDS
 
 
 def to_interchange(profile: Profile) -> dict[str, Any]:
     """The profile in interchange field order, empty values left out."""
-    values: dict[str, Any] = {
-        "external_id": profile.external_id,
-        "name": profile.name,
-        "kind": profile.kind.value,
-        "country": profile.country,
-        "region": profile.region,
-        "province": profile.province,
-        "city": profile.city,
-        "languages": profile.language_codes,
-        "sectors": [term.code for term in profile.sectors],
-        "needs": [term.code for term in profile.needs],
-        "offers": [term.code for term in profile.offers],
-        "description": profile.description,
-        "description_lang": profile.description_lang,
-        "members": profile.members,
-        "founded": profile.founded,
-        "website": profile.website,
-        "email": profile.email,
-        "phone": profile.phone,
-        "lat": profile.latitude,
-        "lon": profile.longitude,
-        "status": profile.status.value,
-        "slug": profile.slug,
-        "translations": [
-            {"lang": version.lang, "text": version.text, "origin": version.origin.value}
-            for version in profile.translations
-        ],
-    }
-    return {name: values[name] for name in ALL_FIELDS if values[name] not in (None, "", [])}
+    values = ((field.name, interchange_value(profile, field)) for field in FIELDS)
+    return {name: value for name, value in values if value not in (None, "", [])}
 
 
 def profiles_for_export() -> Iterator[Profile]:
@@ -74,7 +54,7 @@ def _write_jsonl(rows: Iterable[dict[str, Any]], stream: io.TextIOBase) -> int:
 
 
 def _write_csv(rows: Iterable[dict[str, Any]], stream: io.TextIOBase) -> int:
-    writer = csv.DictWriter(stream, fieldnames=ALL_FIELDS, lineterminator="\n")
+    writer = csv.DictWriter(stream, fieldnames=FIELD_NAMES, lineterminator="\n")
     writer.writeheader()
     count = 0
     for row in rows:
@@ -84,8 +64,9 @@ def _write_csv(rows: Iterable[dict[str, Any]], stream: io.TextIOBase) -> int:
 
 
 def _csv_cell(name: str, value: Any) -> Any:
-    if name in LIST_FIELDS:
-        return ";".join(value)
-    if name == "translations":
+    kind = BY_NAME[name].kind
+    if kind == FieldKind.TRANSLATIONS:
         return json.dumps(value, ensure_ascii=False)
+    if kind in MULTI_VALUED:
+        return ";".join(value)
     return value

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from twinning.extensions import db
-from twinning.models import Profile, ProfileLanguage, ProfileStatus, TaxonomyTerm
+from twinning.models import Profile, ProfileLanguage, TaxonomyTerm
 from twinning.models.profile import profile_sector
 from twinning.reference import taxonomy, territories
 from twinning.reference.countries import MOROCCO
@@ -23,12 +23,12 @@ class Facets:
 
 
 def directory_facets() -> Facets:
-    published = Profile.status == ProfileStatus.PUBLISHED
     countries = db.session.scalars(
-        sa.select(Profile.country).where(published).distinct().order_by(Profile.country)
+        sa.select(Profile.country).where(Profile.is_published).distinct()
+        .order_by(Profile.country)
     ).all()
     languages = db.session.scalars(
-        sa.select(ProfileLanguage.lang).join(Profile).where(published).distinct()
+        sa.select(ProfileLanguage.lang).join(Profile).where(Profile.is_published).distinct()
         .order_by(ProfileLanguage.lang)
     ).all()
     return Facets(
@@ -47,7 +47,7 @@ def sector_counts() -> dict[str, int]:
         sa.select(TaxonomyTerm.code, sa.func.count(profile_sector.c.profile_id))
         .join(profile_sector, profile_sector.c.term_id == TaxonomyTerm.id)
         .join(Profile, Profile.id == profile_sector.c.profile_id)
-        .where(Profile.status == ProfileStatus.PUBLISHED)
+        .where(Profile.is_published)
         .group_by(TaxonomyTerm.code)
     )
     return dict(rows.all())
@@ -56,7 +56,7 @@ def sector_counts() -> dict[str, int]:
 def province_counts() -> dict[str, int]:
     rows = db.session.execute(
         sa.select(Profile.province, sa.func.count(Profile.id))
-        .where(Profile.status == ProfileStatus.PUBLISHED, Profile.country == MOROCCO)
+        .where(Profile.is_published, Profile.country == MOROCCO)
         .group_by(Profile.province)
     )
     return {code: count for code, count in rows.all() if code}
@@ -65,7 +65,7 @@ def province_counts() -> dict[str, int]:
 def country_counts() -> dict[str, int]:
     rows = db.session.execute(
         sa.select(Profile.country, sa.func.count(Profile.id))
-        .where(Profile.status == ProfileStatus.PUBLISHED)
+        .where(Profile.is_published)
         .group_by(Profile.country)
     )
     return dict(rows.all())

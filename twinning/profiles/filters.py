@@ -10,7 +10,7 @@ from twinning.matching.index import CROSS, MODES
 from twinning.models import OrganisationKind
 from twinning.profiles.queries import SORTS, ProfileFilters
 from twinning.reference import taxonomy, territories
-from twinning.reference.countries import is_country_code, language_codes
+from twinning.reference.countries import country_code, language_codes
 
 
 class BadParameter(ValueError):
@@ -99,10 +99,11 @@ def _kind(value: str | None) -> OrganisationKind | None:
 def _country(value: str | None) -> str | None:
     if value is None:
         return None
-    if not is_country_code(value.upper()):
+    code = country_code(value)
+    if code is None:
         raise BadParameter("country", _("%(value)r is not an ISO 3166-1 alpha-2 country code",
                                         value=value))
-    return value.upper()
+    return code
 
 
 def _province(value: str | None) -> str | None:

@@ -12,13 +12,8 @@ from typing import Any
 
 from flask_babel import gettext as _
 
-from twinning.profiles.interchange import (
-    ALL_FIELDS,
-    LIST_FIELDS,
-    FieldError,
-    ProfileData,
-    validate_record,
-)
+from twinning.profiles.fields import BY_NAME, FIELD_NAMES, FieldKind
+from twinning.profiles.interchange import FieldError, ProfileData, validate_record
 
 JSONL = "jsonl"
 CSV = "csv"
@@ -148,7 +143,7 @@ def _csv_rows(data: bytes, source: str) -> Iterator[tuple[int, Any]]:
     reader = csv.DictReader(io.StringIO("\n".join(decoded), newline=""), strict=True)
     try:
         header = reader.fieldnames or []
-        unknown = [name for name in header if name not in ALL_FIELDS]
+        unknown = [name for name in header if name not in FIELD_NAMES]
         if unknown:
             yield 1, FieldError(source, 1, unknown[0], _("unknown column"))
             return
@@ -162,14 +157,15 @@ def _csv_values(row: dict[str, str | None], source: str, line: int) -> dict[str,
     if None in row:
         return FieldError(source, line, "csv", _("more cells than columns"))
     values: dict[str, Any] = {name: cell for name, cell in row.items() if cell not in (None, "")}
-    for name in LIST_FIELDS:
-        if name in values:
-            values[name] = [part.strip() for part in values[name].split(";") if part.strip()]
-    if "translations" in values:
-        try:
-            values["translations"] = json.loads(values["translations"])
-        except json.JSONDecodeError as exc:
-            return FieldError(source, line, "translations",
-                              _("broken JSON: %(reason)s (column %(column)d)",
-                                reason=exc.msg, column=exc.colno))
+    for name, cell in list(values.items()):
+        kind = BY_NAME[name].kind
+        if kind == FieldKind.TRANSLATIONS:
+            try:
+                values[name] = json.loads(cell)
+            except json.JSONDecodeError as exc:
+                return FieldError(source, line, name,
+                                  _("broken JSON: %(reason)s (column %(column)d)",
+                                    reason=exc.msg, column=exc.colno))
+        elif BY_NAME[name].multiple:
+            values[name] = [part.strip() for part in cell.split(";") if part.strip()]
     return values

@@ -1,73 +1,37 @@
-"""The JSON Lines / CSV interchange format: field list, and validation of one record.
+"""The JSON Lines / CSV interchange format: validation of one record.
 
-Validation turns a raw mapping (a JSON object or a CSV row) into a :class:`ProfileData`
-or a list of :class:`FieldError`; it never touches the database, so a whole file can be
-checked before anything is written.
+Validation turns a raw mapping (a JSON object, a CSV row or a submitted form) into a
+:class:`ProfileData` or a list of :class:`FieldError`; it never touches the database, so a
+whole file can be checked before anything is written. The fields themselves are declared
+once, in :mod:`twinning.profiles.fields`; the importer and the submission form both call
+:func:`validate_record`, so the same rules hold wherever a profile comes from.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import gettext as _
 
 from twinning.matching.text import detect_language
-from twinning.models import OrganisationKind, ProfileStatus, TextOrigin
+from twinning.models import TextOrigin
+from twinning.profiles.fields import FIELD_NAMES, FIELDS, FieldKind, ProfileField
 from twinning.reference import taxonomy, territories
-from twinning.reference.countries import MOROCCO, is_country_code, language_codes
+from twinning.reference.countries import MOROCCO, country_code, language_codes
 
-# The interchange fields, in the order every export writes them.
-FIELDS = (
-    "external_id",
-    "name",
-    "kind",
-    "country",
-    "region",
-    "province",
-    "city",
-    "languages",
-    "sectors",
-    "needs",
-    "offers",
-    "description",
-    "description_lang",
-    "members",
-    "founded",
-    "website",
-    "email",
-    "phone",
-    "lat",
-    "lon",
-    "status",
-)
-# Optional extras after the core fields: the stable URL name and other-language versions.
-EXTRA_FIELDS = ("slug", "translations")
-ALL_FIELDS = FIELDS + EXTRA_FIELDS
-REQUIRED_FIELDS = ("external_id", "name", "kind", "country")
-LIST_FIELDS = ("languages", "sectors", "needs", "offers")
-
-MAX_LENGTHS = {
-    "external_id": 100,
-    "slug": 120,
-    "name": 200,
-    "region": 120,
-    "province": 120,
-    "city": 120,
-    "description": 10_000,
-    "website": 300,
-    "email": 254,
-    "phone": 40,
-}
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
 _WEBSITE = re.compile(r"^https?://[^\s/]+\.[^\s/]+(/\S*)?$", re.IGNORECASE)
 _PHONE = re.compile(r"^\+?[0-9 ()./-]{6,}$")
 _SLUG = re.compile(r"^[\w-]+$", re.UNICODE)
 # Control characters other than tab and newline have no place in profile text.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-EARLIEST_FOUNDING_YEAR = 1800
+
+
+def is_email_address(value: str) -> bool:
+    """The one e-mail check, for profiles and accounts alike."""
+    return len(value) <= 254 and _EMAIL.match(value) is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,33 +54,22 @@ class Translation:
     origin: TextOrigin
 
 
-@dataclass(slots=True)
 class ProfileData:
-    """A validated profile, ready to be written."""
+    """A validated profile: every declared field's clean value, read as ``record.<name>``."""
 
-    external_id: str
-    name: str
-    kind: OrganisationKind
-    country: str
-    region: str | None = None
-    province: str | None = None
-    city: str | None = None
-    languages: list[str] = field(default_factory=list)
-    sectors: list[str] = field(default_factory=list)
-    needs: list[str] = field(default_factory=list)
-    offers: list[str] = field(default_factory=list)
-    description: str = ""
-    description_lang: str | None = None
-    members: int | None = None
-    founded: int | None = None
-    website: str | None = None
-    email: str | None = None
-    phone: str | None = None
-    lat: float | None = None
-    lon: float | None = None
-    status: ProfileStatus | None = None
-    slug: str | None = None
-    translations: list[Translation] = field(default_factory=list)
+    __slots__ = ("values",)
+
+    def __init__(self, values: dict[str, Any]) -> None:
+        self.values = values
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self.values[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def __repr__(self) -> str:
+        return f"<ProfileData {self.values.get('external_id')!r}>"
 
 
 class _Checker:
@@ -131,10 +84,15 @@ class _Checker:
     def error(self, name: str, message: str) -> None:
         self.errors.append(FieldError(self.source, self.line, name, message))
 
-    def text(self, name: str, *, required: bool = False, multiline: bool = False) -> str | None:
+    def read(self, field: ProfileField) -> Any:
+        """The clean value of one declared field (None, or [] for lists, when absent)."""
+        return _READERS[field.kind](self, field)
+
+    def text(self, field: ProfileField, *, multiline: bool = False) -> str | None:
+        name = field.name
         value = self.raw.get(name)
         if value is None or (isinstance(value, str) and not value.strip()):
-            if required:
+            if field.required:
                 self.error(name, _("is required and must not be empty"))
             return None
         if not isinstance(value, str):
@@ -147,32 +105,39 @@ class _Checker:
         if _CONTROL.search(value) or (not multiline and ("\n" in value or "\r" in value)):
             self.error(name, _("contains control characters"))
             return None
-        limit = MAX_LENGTHS.get(name)
-        if limit is not None and len(value) > limit:
-            self.error(
-                name,
-                _("is too long (%(length)d characters, at most %(limit)d)",
-                  length=len(value), limit=limit),
-            )
+        if field.max_length is not None and len(value) > field.max_length:
+            self.error(name, _too_long(len(value), field.max_length))
             return None
         return value
 
-    def integer(self, name: str, low: int, high: int) -> int | None:
-        value = self.raw.get(name)
+    def long_text(self, field: ProfileField) -> str | None:
+        return self.text(field, multiline=True)
+
+    def matching(self, field: ProfileField) -> str | None:
+        pattern, message = _PATTERNS[field.kind]
+        value = self.text(field)
+        if value is not None and not pattern.match(value):
+            self.error(field.name, str(message()))
+            return None
+        return value
+
+    def integer(self, field: ProfileField) -> int | None:
+        value = self.raw.get(field.name)
         if value is None or value == "":
             return None
-        if isinstance(value, str) and re.fullmatch(r"\s*-?\d+\s*", value):
+        if isinstance(value, str) and re.fullmatch(r"\s*-?\d{1,18}\s*", value):
             value = int(value)
         if isinstance(value, bool) or not isinstance(value, int):
-            self.error(name, _("must be a whole number"))
+            self.error(field.name, _("must be a whole number"))
             return None
+        low, high = field.minimum, field.upper_bound()
         if not low <= value <= high:
-            self.error(name, _("must be between %(low)d and %(high)d", low=low, high=high))
+            self.error(field.name, _("must be between %(low)d and %(high)d", low=low, high=high))
             return None
         return value
 
-    def number(self, name: str, low: float, high: float) -> float | None:
-        value = self.raw.get(name)
+    def number(self, field: ProfileField) -> float | None:
+        value = self.raw.get(field.name)
         if value is None or value == "":
             return None
         if isinstance(value, str):
@@ -181,14 +146,48 @@ class _Checker:
             except ValueError:
                 value = None
         if isinstance(value, bool) or not isinstance(value, int | float) or value != value:
-            self.error(name, _("must be a number"))
+            self.error(field.name, _("must be a number"))
             return None
+        low, high = field.minimum, field.upper_bound()
         if not low <= value <= high:
-            self.error(name, _("must be between %(low)s and %(high)s", low=low, high=high))
+            self.error(field.name, _("must be between %(low)s and %(high)s", low=low, high=high))
             return None
         return float(value)
 
-    def code_list(self, name: str, allowed: frozenset[str], unknown_message: str) -> list[str]:
+    def choice(self, field: ProfileField):
+        value = self.text(field)
+        if value is None:
+            return None
+        try:
+            return field.choices(value)
+        except ValueError:
+            allowed = ", ".join(member.value for member in field.choices)
+            self.error(
+                field.name,
+                _("unknown value %(value)r (expected one of: %(allowed)s)",
+                  value=value, allowed=allowed),
+            )
+            return None
+
+    def country(self, field: ProfileField) -> str | None:
+        value = self.text(field)
+        if value is None:
+            return None
+        code = country_code(value)
+        if code is None:
+            self.error(field.name, _("%(value)r is not an ISO 3166-1 alpha-2 country code",
+                                     value=value))
+        return code
+
+    def language(self, field: ProfileField) -> str | None:
+        value = self.text(field)
+        if value is not None and value not in language_codes():
+            self.error(field.name, _("unknown language code %(code)r", code=value))
+            return None
+        return value
+
+    def code_list(self, field: ProfileField) -> list[str]:
+        name = field.name
         value = self.raw.get(name)
         if value is None or value == "":
             return []
@@ -197,30 +196,84 @@ class _Checker:
         if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
             self.error(name, _("must be a list of codes"))
             return []
+        allowed, unknown = _allowed_codes(field)
         result: list[str] = []
         for item in (item.strip() for item in value):
             if not item:
                 continue
             if item not in allowed:
-                self.error(name, unknown_message % {"code": item})
+                self.error(name, unknown(item))
             elif item not in result:
                 result.append(item)
         return result
 
-    def choice(self, name: str, enum_class: type, *, required: bool = False):
-        value = self.text(name, required=required)
-        if value is None:
-            return None
-        try:
-            return enum_class(value)
-        except ValueError:
-            allowed = ", ".join(member.value for member in enum_class)
-            self.error(
-                name,
-                _("unknown value %(value)r (expected one of: %(allowed)s)",
-                  value=value, allowed=allowed),
-            )
-            return None
+    def translations(self, field: ProfileField) -> list[Translation]:
+        name = field.name
+        value = self.raw.get(name)
+        if value is None or value == "" or value == []:
+            return []
+        if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+            self.error(name, _("must be a list of {lang, text, origin} objects"))
+            return []
+        result: list[Translation] = []
+        for item in value:
+            lang, text = item.get("lang"), item.get("text")
+            origin = item.get("origin", TextOrigin.TRANSLATION.value)
+            if lang not in language_codes():
+                self.error(name, _("unknown language code %(code)r", code=lang))
+            elif any(version.lang == lang for version in result):
+                self.error(name, _("language %(code)r appears twice", code=lang))
+            elif not isinstance(text, str) or not text.strip():
+                self.error(name, _("each version needs its text"))
+            elif "\x00" in text or _CONTROL.search(text):
+                self.error(name, _("contains control characters"))
+            elif len(text) > field.max_length:
+                self.error(name, _too_long(len(text), field.max_length))
+            elif origin not in {member.value for member in TextOrigin}:
+                self.error(name, _("origin must be 'organisation' or 'translation'"))
+            else:
+                result.append(Translation(lang, text.strip(), TextOrigin(origin)))
+        return result
+
+
+def _too_long(length: int, limit: int) -> str:
+    return _("is too long (%(length)d characters, at most %(limit)d)",
+             length=length, limit=limit)
+
+
+def _allowed_codes(field: ProfileField):
+    """The codes a list field accepts, and how an unknown one is reported."""
+    if field.kind == FieldKind.LANGUAGES:
+        return language_codes(), lambda code: _("unknown language code %(code)r", code=code)
+    if field.taxonomy == taxonomy.SECTOR:
+        return taxonomy.codes(taxonomy.SECTOR), \
+            lambda code: _("unknown sector code %(code)r", code=code)
+    return taxonomy.codes(taxonomy.CAPABILITY), \
+        lambda code: _("unknown capability code %(code)r", code=code)
+
+
+_PATTERNS = {
+    FieldKind.URL: (_WEBSITE, lambda: _("must be an http:// or https:// address")),
+    FieldKind.EMAIL: (_EMAIL, lambda: _("is not an e-mail address")),
+    FieldKind.PHONE: (_PHONE, lambda: _("is not a phone number")),
+    FieldKind.SLUG: (_SLUG, lambda: _("may only hold letters, digits and hyphens")),
+}
+_READERS = {
+    FieldKind.TEXT: _Checker.text,
+    FieldKind.LONG_TEXT: _Checker.long_text,
+    FieldKind.EMAIL: _Checker.matching,
+    FieldKind.URL: _Checker.matching,
+    FieldKind.PHONE: _Checker.matching,
+    FieldKind.SLUG: _Checker.matching,
+    FieldKind.CHOICE: _Checker.choice,
+    FieldKind.COUNTRY: _Checker.country,
+    FieldKind.LANGUAGE: _Checker.language,
+    FieldKind.LANGUAGES: _Checker.code_list,
+    FieldKind.CODES: _Checker.code_list,
+    FieldKind.INTEGER: _Checker.integer,
+    FieldKind.NUMBER: _Checker.number,
+    FieldKind.TRANSLATIONS: _Checker.translations,
+}
 
 
 def validate_record(
@@ -230,79 +283,37 @@ def validate_record(
     if not isinstance(raw, dict):
         return None, [FieldError(source, line, "json", _("each line must be a JSON object"))]
     check = _Checker(raw, source, line)
-    for unknown in sorted(set(raw) - set(ALL_FIELDS)):
+    for unknown in sorted(set(raw) - set(FIELD_NAMES)):
         check.error(unknown, _("unknown field"))
-
-    external_id = check.text("external_id", required=True)
-    name = check.text("name", required=True)
-    kind = check.choice("kind", OrganisationKind, required=True)
-    country = _country(check)
-    region = check.text("region")
-    province, city = _place(check, country)
-    if country == MOROCCO and province and not region:
-        region = territories.region()["names"]["fr"]
-    languages = check.code_list("languages", language_codes(), _("unknown language code %(code)r"))
-    sectors = check.code_list(
-        "sectors", taxonomy.codes(taxonomy.SECTOR), _("unknown sector code %(code)r")
-    )
-    capabilities = taxonomy.codes(taxonomy.CAPABILITY)
-    needs = check.code_list("needs", capabilities, _("unknown capability code %(code)r"))
-    offers = check.code_list("offers", capabilities, _("unknown capability code %(code)r"))
-    description = check.text("description", multiline=True) or ""
-    description_lang = _description_language(check, description)
-    data_fields = {
-        "members": check.integer("members", 0, 10_000_000),
-        "founded": check.integer("founded", EARLIEST_FOUNDING_YEAR, datetime.now(UTC).year),
-        "website": _matching(check, "website", _WEBSITE,
-                             _("must be an http:// or https:// address")),
-        "email": _matching(check, "email", _EMAIL, _("is not an e-mail address")),
-        "phone": _matching(check, "phone", _PHONE, _("is not a phone number")),
-        "lat": check.number("lat", -90, 90),
-        "lon": check.number("lon", -180, 180),
-        "status": check.choice("status", ProfileStatus),
-        "slug": _matching(check, "slug", _SLUG, _("may only hold letters, digits and hyphens")),
-        "translations": _translations(check, description_lang),
-    }
-    if (data_fields["lat"] is None) != (data_fields["lon"] is None) and not check.errors:
-        check.error("lat" if data_fields["lat"] is None else "lon",
-                    _("latitude and longitude go together"))
-    if check.errors or external_id is None or name is None or kind is None or country is None:
+    values = {field.name: check.read(field) for field in FIELDS}
+    _apply_rules_across_fields(check, values)
+    if check.errors or any(values[field.name] is None for field in FIELDS if field.required):
         return None, check.errors
-    return ProfileData(
-        external_id=external_id,
-        name=name,
-        kind=kind,
-        country=country,
-        region=region,
-        province=province,
-        city=city,
-        languages=languages,
-        sectors=sectors,
-        needs=needs,
-        offers=offers,
-        description=description,
-        description_lang=description_lang,
-        **data_fields,
-    ), []
+    return ProfileData(values), []
 
 
-def _country(check: _Checker) -> str | None:
-    value = check.text("country", required=True)
-    if value is None:
-        return None
-    code = value.upper()
-    if not is_country_code(code):
-        check.error("country", _("%(value)r is not an ISO 3166-1 alpha-2 country code",
-                                 value=value))
-        return None
-    return code
+def _apply_rules_across_fields(check: _Checker, values: dict[str, Any]) -> None:
+    """The rules that read more than one field: places of the Oriental, the description's
+    language and its other versions, and coordinates that only make sense in pairs."""
+    values["province"], values["city"] = _place(check, values)
+    if values["country"] == MOROCCO and values["province"] and not values["region"]:
+        values["region"] = territories.region()["names"]["fr"]
+    if values["description_lang"] is None and values["description"]:
+        values["description_lang"] = detect_language(values["description"])
+    if values["description_lang"] is not None:
+        for version in values["translations"]:
+            if version.lang == values["description_lang"]:
+                check.error("translations", _("language %(code)r appears twice",
+                                              code=version.lang))
+    if (values["lat"] is None) != (values["lon"] is None) and not check.errors:
+        check.error("lat" if values["lat"] is None else "lon",
+                    _("latitude and longitude go together"))
 
 
-def _place(check: _Checker, country: str | None) -> tuple[str | None, str | None]:
+def _place(check: _Checker, values: dict[str, Any]) -> tuple[str | None, str | None]:
     """Moroccan places resolve to the Oriental's provinces and towns, whatever the spelling."""
-    province_text = check.text("province")
-    city_text = check.text("city")
-    if country != MOROCCO:
+    province_text, city_text = values["province"], values["city"]
+    if values["country"] != MOROCCO:
         return province_text, city_text
     province = territories.resolve_province(province_text) if province_text else None
     if province_text and province is None:
@@ -318,52 +329,3 @@ def _place(check: _Checker, country: str | None) -> tuple[str | None, str | None
                               city=city_text, province=province_text))
         return None, None
     return town.parent_code, town.name("fr")
-
-
-def _description_language(check: _Checker, description: str) -> str | None:
-    value = check.text("description_lang")
-    if value is None:
-        return detect_language(description) if description else None
-    if value not in language_codes():
-        check.error("description_lang", _("unknown language code %(code)r", code=value))
-        return None
-    return value
-
-
-def _matching(check: _Checker, name: str, pattern: re.Pattern[str], message: str) -> str | None:
-    value = check.text(name)
-    if value is not None and not pattern.match(value):
-        check.error(name, message)
-        return None
-    return value
-
-
-def _translations(check: _Checker, description_lang: str | None) -> list[Translation]:
-    value = check.raw.get("translations")
-    if value is None or value == "" or value == []:
-        return []
-    if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
-        check.error("translations", _("must be a list of {lang, text, origin} objects"))
-        return []
-    result: list[Translation] = []
-    seen = {description_lang}
-    for item in value:
-        lang, text = item.get("lang"), item.get("text")
-        origin = item.get("origin", TextOrigin.TRANSLATION.value)
-        if lang not in language_codes():
-            check.error("translations", _("unknown language code %(code)r", code=lang))
-        elif lang in seen:
-            check.error("translations", _("language %(code)r appears twice", code=lang))
-        elif not isinstance(text, str) or not text.strip():
-            check.error("translations", _("each version needs its text"))
-        elif "\x00" in text or _CONTROL.search(text):
-            check.error("translations", _("contains control characters"))
-        elif len(text) > MAX_LENGTHS["description"]:
-            check.error("translations", _("is too long (%(length)d characters, at most %(limit)d)",
-                                          length=len(text), limit=MAX_LENGTHS["description"]))
-        elif origin not in {member.value for member in TextOrigin}:
-            check.error("translations", _("origin must be 'organisation' or 'translation'"))
-        else:
-            seen.add(lang)
-            result.append(Translation(lang, text.strip(), TextOrigin(origin)))
-    return result

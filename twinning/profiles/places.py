@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from twinning.extensions import db
-from twinning.models import Profile, ProfileStatus
+from twinning.models import Profile
 from twinning.reference import territories
 from twinning.reference.countries import MOROCCO
 from twinning.reference.territories import PROVINCE, Place
@@ -13,13 +13,12 @@ from twinning.reference.territories import PROVINCE, Place
 
 def profiles_of_place(place: Place) -> list[Profile]:
     """Published profiles of a province (any town in it) or of one town."""
-    published = Profile.status == ProfileStatus.PUBLISHED
     if place.level == PROVINCE:
         where = Profile.province == place.code
     else:
         where = Profile.city == place.name("fr")
     return list(db.session.scalars(
-        sa.select(Profile).where(published, Profile.country == MOROCCO, where)
+        sa.select(Profile).where(Profile.is_published, Profile.country == MOROCCO, where)
         .options(*Profile.details_loaded()).order_by(Profile.kind, Profile.name)
     ))
 
@@ -27,7 +26,7 @@ def profiles_of_place(place: Place) -> list[Profile]:
 def profiles_of_country(country: str) -> list[Profile]:
     return list(db.session.scalars(
         sa.select(Profile)
-        .where(Profile.status == ProfileStatus.PUBLISHED, Profile.country == country)
+        .where(Profile.is_published, Profile.country == country)
         .options(*Profile.details_loaded()).order_by(Profile.kind, Profile.name)
     ))
 
@@ -45,6 +44,6 @@ def towns_of(province: Place) -> list[Place]:
 def profiles_with_coordinates() -> list[Profile]:
     return list(db.session.scalars(
         sa.select(Profile)
-        .where(Profile.status == ProfileStatus.PUBLISHED, Profile.latitude.is_not(None))
+        .where(Profile.is_published, Profile.latitude.is_not(None))
         .order_by(Profile.country, Profile.name)
     ))

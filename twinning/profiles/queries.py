@@ -12,7 +12,6 @@ from twinning.models import (
     OrganisationKind,
     Profile,
     ProfileLanguage,
-    ProfileStatus,
     TaxonomyTerm,
 )
 from twinning.models.profile import profile_need, profile_offer, profile_sector
@@ -56,7 +55,7 @@ def _escape_like(text: str) -> str:
 
 
 def filter_conditions(filters: ProfileFilters) -> list[sa.ColumnElement[bool]]:
-    conditions: list[sa.ColumnElement[bool]] = [Profile.status == ProfileStatus.PUBLISHED]
+    conditions: list[sa.ColumnElement[bool]] = [Profile.is_published]
     if filters.kind:
         conditions.append(Profile.kind == filters.kind)
     if filters.country:

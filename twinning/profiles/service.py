@@ -18,12 +18,15 @@ from twinning.models import (
     ProfileTranslation,
     TaxonomyTerm,
 )
-from twinning.profiles.interchange import MAX_LENGTHS, ProfileData
+from twinning.profiles.fields import BY_NAME, FIELDS, FieldKind
+from twinning.profiles.interchange import ProfileData, Translation
 from twinning.reference import taxonomy, territories
 from twinning.reference.sync import ensure_reference_data
 
 SLUG_WORDS_LENGTH = 80
 DEFAULT_IMPORT_STATUS = ProfileStatus.PUBLISHED
+# Set when a profile is created or moderated, never copied over by an update.
+HANDLED_APART = frozenset({"external_id", "slug", "status"})
 
 
 @dataclass(frozen=True)
@@ -70,17 +73,19 @@ def save_records(records: Iterable[ProfileData], update_index: bool = True) -> I
 
 
 def _apply(profile: Profile, record: ProfileData, terms: dict[str, TaxonomyTerm]) -> None:
-    for name in (
-        "name", "kind", "country", "region", "province", "city", "description",
-        "description_lang", "members", "founded", "website", "email", "phone",
-    ):
-        setattr(profile, name, getattr(record, name))
-    profile.latitude, profile.longitude = record.lat, record.lon
-    profile.sectors = [terms[code] for code in record.sectors]
-    profile.needs = [terms[code] for code in record.needs]
-    profile.offers = [terms[code] for code in record.offers]
-    _replace_languages(profile, record.languages)
-    _replace_translations(profile, record)
+    """Copy every declared field of ``record`` onto ``profile`` (identity and status apart)."""
+    for field in FIELDS:
+        if field.name in HANDLED_APART:
+            continue
+        value = getattr(record, field.name)
+        if field.kind == FieldKind.CODES:
+            setattr(profile, field.model_attribute, [terms[code] for code in value])
+        elif field.kind == FieldKind.LANGUAGES:
+            _replace_languages(profile, value)
+        elif field.kind == FieldKind.TRANSLATIONS:
+            _replace_translations(profile, value)
+        else:
+            setattr(profile, field.model_attribute, value)
     profile.search_text = search_text(profile)
     profile.places = places_text(profile)
 
@@ -94,10 +99,10 @@ def _replace_languages(profile: Profile, languages: list[str]) -> None:
         language.position = position
 
 
-def _replace_translations(profile: Profile, record: ProfileData) -> None:
+def _replace_translations(profile: Profile, versions: list[Translation]) -> None:
     current = {translation.lang: translation for translation in profile.translations}
     kept = []
-    for version in record.translations:
+    for version in versions:
         row = current.get(version.lang) or ProfileTranslation(lang=version.lang)
         row.text, row.origin = version.text, version.origin
         kept.append(row)
@@ -110,7 +115,7 @@ def _free_slug(wanted: str) -> str:
     if not base or (not wanted.isascii() and _mostly_arabic(wanted)):
         base = slugify(wanted, max_length=SLUG_WORDS_LENGTH, word_boundary=True,
                        allow_unicode=True)
-    base = (base or "profile")[: MAX_LENGTHS["slug"] - 6]
+    base = (base or "profile")[: BY_NAME["slug"].max_length - 6]
     candidate, suffix = base, 1
     while _slug_taken(candidate):
         suffix += 1
@@ -179,7 +184,7 @@ def refresh_search_fields() -> int:
 
 def get_published(slug: str) -> Profile | None:
     return db.session.scalar(
-        sa.select(Profile).where(Profile.slug == slug, Profile.status == ProfileStatus.PUBLISHED)
+        sa.select(Profile).where(Profile.slug == slug, Profile.is_published)
     )
 
 

@@ -21,8 +21,11 @@ def country_codes() -> frozenset[str]:
     )
 
 
-def is_country_code(code: str) -> bool:
-    return code in country_codes()
+def country_code(value: str) -> str | None:
+    """The ISO 3166-1 alpha-2 code ``value`` spells in any case, or None: the one check
+    behind the importer, the form and the directory's filter."""
+    code = value.strip().upper()
+    return code if code in country_codes() else None
 
 
 def country_name(code: str, locale: str = "en") -> str:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from twinning.extensions import db
-from twinning.models import Profile, ProfileStatus
+from twinning.models import Profile
 from twinning.reference.countries import MOROCCO
 
 
@@ -20,12 +20,13 @@ class HomeCounts:
 
 
 def home_counts() -> HomeCounts:
-    published = Profile.status == ProfileStatus.PUBLISHED
     count = sa.func.count(Profile.id)
-    total = db.session.scalar(sa.select(count).where(published)) or 0
-    oriental = db.session.scalar(sa.select(count).where(published, Profile.country == MOROCCO))
+    total = db.session.scalar(sa.select(count).where(Profile.is_published)) or 0
+    oriental = db.session.scalar(
+        sa.select(count).where(Profile.is_published, Profile.country == MOROCCO)
+    )
     countries = db.session.scalar(
-        sa.select(sa.func.count(sa.distinct(Profile.country))).where(published)
+        sa.select(sa.func.count(sa.distinct(Profile.country))).where(Profile.is_published)
     )
     return HomeCounts(
         profiles=total,

@@ -46,6 +46,14 @@ def kind_label(kind: OrganisationKind | str) -> str:
     return str(KIND_LABELS[OrganisationKind(kind)])
 
 
+def status_label(status: ProfileStatus | str) -> str:
+    return str(STATUS_LABELS[ProfileStatus(status)])
+
+
+def origin_label(origin: TextOrigin | str) -> str:
+    return str(ORIGIN_LABELS[TextOrigin(origin)])
+
+
 def term_label(code: str) -> str:
     term = taxonomy.by_code().get(code)
     if term is None:
@@ -146,8 +154,7 @@ TEMPLATE_HELPERS = {
     "city_name": city_name,
     "region_name": region_name,
     "reason_text": reason_text,
-    "status_labels": STATUS_LABELS,
-    "origin_labels": ORIGIN_LABELS,
-    "kind_labels": KIND_LABELS,
+    "status_label": status_label,
+    "origin_label": origin_label,
     "filter_options": filter_options,
 }

@@ -2,76 +2,32 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from flask import (
-    Blueprint,
-    Flask,
-    Response,
-    abort,
-    current_app,
-    g,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import Flask, abort, current_app, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
 from twinning import suggestions
-from twinning.i18n import LANGUAGE_COOKIE, LANGUAGES, current_language
+from twinning.i18n import current_language
 from twinning.profiles import facets, places, queries, service
 from twinning.profiles.filters import parse_filters, parse_paging, parse_sort
 from twinning.reference import taxonomy, territories
-from twinning.reference.countries import is_country_code
+from twinning.reference.countries import country_code
+from twinning.routing import localized_blueprint
 from twinning.web.home import home_counts
 
-LANG_CONVERTER = "any(" + ",".join(LANGUAGES) + ")"
-COOKIE_MAX_AGE = 365 * 24 * 3600
 PER_PAGE = 20
 SUGGESTIONS_ON_PROFILE = 10
 SUGGESTIONS_PER_ORGANISATION = 3
 
-blueprint = Blueprint("web", __name__, url_prefix=f"/<{LANG_CONVERTER}:lang>")
-
-
-@blueprint.url_value_preprocessor
-def take_language(endpoint: str | None, values: dict[str, Any] | None) -> None:
-    if values and "lang" in values:
-        g.lang = values.pop("lang")
-
-
-@blueprint.url_defaults
-def keep_language(endpoint: str, values: dict[str, Any]) -> None:
-    values.setdefault("lang", getattr(g, "lang", None) or current_language())
-
-
-def remember_language(response: Response) -> Response:
-    """A language chosen through the URL is kept in a cookie for the next visit to ``/``."""
-    lang = getattr(g, "lang", None)
-    if lang and request.cookies.get(LANGUAGE_COOKIE) != lang:
-        response.set_cookie(LANGUAGE_COOKIE, lang, max_age=COOKIE_MAX_AGE, samesite="Lax")
-    return response
+blueprint = localized_blueprint("web", __name__)
 
 
 def root() -> ResponseReturnValue:
     return redirect(url_for("web.home", lang=current_language()))
 
 
-def language_url(lang: str) -> str:
-    """The current page, with its query, in another language (the switcher's links)."""
-    endpoint = request.endpoint if request.endpoint and request.endpoint.startswith("web.") \
-        else "web.home"
-    arguments = dict(request.view_args or {}) if endpoint == request.endpoint else {}
-    arguments.update(request.args.to_dict(flat=True))
-    return url_for(endpoint, **arguments, lang=lang)
-
-
 def register(app: Flask) -> None:
     app.register_blueprint(blueprint)
     app.add_url_rule("/", "root", root)
-    app.after_request(remember_language)
-    app.jinja_env.globals["language_url"] = language_url
 
 
 def _page_number() -> int:
@@ -140,8 +96,8 @@ def province(code: str) -> ResponseReturnValue:
 
 @blueprint.get("/countries/<code>")
 def country(code: str) -> ResponseReturnValue:
-    code = code.upper()
-    if not is_country_code(code):
+    code = country_code(code)
+    if code is None:
         abort(404)
     return render_template("web/country.html", code=code,
                            profiles=places.profiles_of_country(code))
