@@ -6,7 +6,22 @@ from typing import Any
 
 from flask import Flask
 
-from twinning import api, cli, config, errors, extensions, i18n, routing, web
+from twinning import (
+    accounts,
+    api,
+    cli,
+    config,
+    errors,
+    extensions,
+    i18n,
+    memberships,
+    moderation,
+    notifications,
+    presenters,
+    profiles,
+    routing,
+    web,
+)
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -24,7 +39,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     extensions.init_app(app)
     i18n.init_app(app)
     routing.init_app(app)
+    presenters.init_app(app)
     web.init_app(app)
+    accounts.init_app(app)
+    profiles.init_app(app)
+    memberships.init_app(app)
+    moderation.init_app(app)
+    notifications.init_app(app)
     api.init_app(app)
     errors.init_app(app)
     cli.init_app(app)

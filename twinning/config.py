@@ -26,6 +26,31 @@ class Defaults:
     API_MAX_PER_PAGE = 100
     API_DEFAULT_PER_PAGE = 20
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+    # Where the site is reached from outside: every link in an e-mail starts with it (never
+    # with the Host header of a request, which a stranger could forge in a reset link).
+    PUBLIC_URL = "http://127.0.0.1:5000"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    # Signed links: how long each kind stays valid, in seconds.
+    CONFIRM_LINK_MAX_AGE = 3 * 24 * 3600
+    RESET_LINK_MAX_AGE = 2 * 3600
+    INVITATION_LINK_MAX_AGE = 14 * 24 * 3600
+    # E-mail: SMTP when MAIL_SERVER is set; otherwise each message is written as an .eml
+    # file to MAIL_OUTBOX_FOLDER (default <instance>/outbox) and listed at /dev/outbox.
+    MAIL_SERVER = ""
+    MAIL_PORT = 587
+    MAIL_USE_TLS = True  # STARTTLS on MAIL_PORT
+    MAIL_USE_SSL = False  # TLS from the first byte (usually port 465)
+    MAIL_USERNAME = ""
+    MAIL_PASSWORD = ""
+    MAIL_TIMEOUT = 20
+    MAIL_DEFAULT_SENDER = "Twinning Oriental <no-reply@twinning-oriental.example>"
+    MAIL_OUTBOX_FOLDER = ""
+    # Working languages the profile form offers as boxes to tick (any ISO 639-1 code is
+    # accepted by the importer, and a profile's own are always shown).
+    PROFILE_FORM_LANGUAGES = ("ar", "fr", "en", "es", "de", "it", "nl", "pt", "ca")
     # The multilingual sentence encoder the matching model uses ("" turns it off).
     MATCHING_ENCODER = "use-multilingual-v3"
     MATCHING_THREADS = 0  # 0: one BLAS thread per core

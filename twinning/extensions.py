@@ -6,8 +6,10 @@ from pathlib import Path
 
 from flask import Flask
 from flask_babel import Babel
+from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
+from flask_wtf import CSRFProtect
 from sqlalchemy import Engine, MetaData, event
 from sqlalchemy.orm import DeclarativeBase
 
@@ -28,6 +30,8 @@ class Base(DeclarativeBase):
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 babel = Babel()
+login_manager = LoginManager()
+csrf = CSRFProtect()
 
 
 @event.listens_for(Engine, "connect")
@@ -41,6 +45,8 @@ def _enforce_sqlite_foreign_keys(dbapi_connection, connection_record) -> None:
 
 def init_app(app: Flask) -> None:
     db.init_app(app)
+    # Every state-changing request of the site carries a CSRF token (Flask-WTF).
+    csrf.init_app(app)
     # The migrations live beside the package, whatever the working directory.
     migrations = Path(app.root_path).parent / "migrations"
     migrate.init_app(app, db, directory=str(migrations), render_as_batch=True)

@@ -9,10 +9,14 @@ browser's Accept-Language, then the default (French). Outside a request (CLI), t
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import cache
 
 from babel import Locale
 from flask import Flask, g, has_request_context, request
+from flask_babel import force_locale
 
 from twinning.extensions import babel
 
@@ -23,6 +27,10 @@ CLI_DEFAULT_LANGUAGE = "en"
 LANGUAGE_COOKIE = "lang"
 # Moroccan Arabic: Latin digits and Moroccan month names come with the ar_MA locale.
 FORMATTING_LOCALES = {"ar": "ar_MA"}
+
+
+# Set while writing for somebody else (an e-mail in its recipient's language).
+_spoken: ContextVar[str | None] = ContextVar("spoken_language", default=None)
 
 
 def init_app(app: Flask) -> None:
@@ -36,6 +44,9 @@ def select_locale() -> str:
 
 def current_language() -> str:
     """The two-letter site language in force now."""
+    spoken = _spoken.get()
+    if spoken is not None:
+        return spoken
     if not has_request_context():
         return _cli_language()
     chosen = getattr(g, "lang", None)
@@ -52,6 +63,19 @@ def current_language() -> str:
     if cookie in LANGUAGES:
         return cookie
     return request.accept_languages.best_match(LANGUAGES) or DEFAULT_LANGUAGE
+
+
+@contextmanager
+def speaking(lang: str | None) -> Iterator[str]:
+    """Translate, format and render templates in ``lang`` for a while, whatever the page's
+    language: an e-mail is written in its recipient's preferred language."""
+    chosen = lang if lang in LANGUAGES else DEFAULT_LANGUAGE
+    token = _spoken.set(chosen)
+    try:
+        with force_locale(FORMATTING_LOCALES.get(chosen, chosen)):
+            yield chosen
+    finally:
+        _spoken.reset(token)
 
 
 def _cli_language() -> str:

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import TYPE_CHECKING
 
+import sqlalchemy as sa
 from sqlalchemy import (
+    Boolean,
     Column,
     Float,
     ForeignKey,
@@ -21,6 +24,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, selectinload
 from twinning.extensions import db
 from twinning.models.taxonomy import TaxonomyTerm
 from twinning.models.types import AwareDateTime, str_enum, utcnow
+
+if TYPE_CHECKING:
+    from twinning.models.account import Membership
 
 
 class OrganisationKind(enum.StrEnum):
@@ -93,6 +99,16 @@ class Profile(db.Model):
     # Codes of the Oriental's places the profile is in or mentions, space-delimited, so that
     # every spelling of a place (وجدة / Oujda / Wajda) finds exactly the same profiles.
     places: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # The name's letters reduced to a script-free skeleton (النحلة and Nahla give the same),
+    # so that a new profile can be warned of one that already exists under another spelling.
+    name_key: Mapped[str] = mapped_column(String(200), default="", server_default="",
+                                          index=True)
+    # Kept by a facilitator on behalf of an organisation without internet access.
+    kept_by_facilitator: Mapped[bool] = mapped_column(Boolean, default=False,
+                                                      server_default=sa.false())
+    submitted_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
     created_at: Mapped[datetime] = mapped_column(AwareDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(AwareDateTime, default=utcnow, onupdate=utcnow)
 
@@ -114,6 +130,9 @@ class Profile(db.Model):
     )
     offers: Mapped[list[TaxonomyTerm]] = relationship(
         secondary=profile_offer, order_by=TaxonomyTerm.position
+    )
+    memberships: Mapped[list[Membership]] = relationship(
+        back_populates="profile", cascade="all, delete-orphan", passive_deletes=True
     )
 
     @classmethod

@@ -50,7 +50,7 @@ def _with_term(link_table: sa.Table, code: str) -> sa.ColumnElement[bool]:
     )
 
 
-def _escape_like(text: str) -> str:
+def escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
@@ -82,9 +82,9 @@ def filter_conditions(filters: ProfileFilters) -> list[sa.ColumnElement[bool]]:
     # "coopératives" finds "coopérative", "التعاونيات" finds "تعاونية".
     place_codes, words = split_places(filters.q or "")
     for code in place_codes:
-        conditions.append(Profile.places.like(f"% {_escape_like(code)} %", escape="\\"))
+        conditions.append(Profile.places.like(f"% {escape_like(code)} %", escape="\\"))
     for stem in query_stems(words):
-        conditions.append(Profile.search_text.like(f"% {_escape_like(stem)}%", escape="\\"))
+        conditions.append(Profile.search_text.like(f"% {escape_like(stem)}%", escape="\\"))
     return conditions
 
 

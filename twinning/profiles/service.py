@@ -12,12 +12,15 @@ from twinning import suggestions
 from twinning.extensions import db
 from twinning.matching.text import normalise_all
 from twinning.models import (
+    ChangeAction,
     Profile,
     ProfileLanguage,
     ProfileStatus,
     ProfileTranslation,
     TaxonomyTerm,
 )
+from twinning.profiles import history, similarity
+from twinning.profiles.exporter import to_interchange
 from twinning.profiles.fields import BY_NAME, FIELDS, FieldKind
 from twinning.profiles.interchange import ProfileData, Translation
 from twinning.reference import taxonomy, territories
@@ -25,6 +28,8 @@ from twinning.reference.sync import ensure_reference_data
 
 SLUG_WORDS_LENGTH = 80
 DEFAULT_IMPORT_STATUS = ProfileStatus.PUBLISHED
+# Addresses of pages under /<lang>/profiles/ that no profile may take as its slug.
+RESERVED_SLUGS = frozenset({"new"})
 # Set when a profile is created or moderated, never copied over by an update.
 HANDLED_APART = frozenset({"external_id", "slug", "status"})
 
@@ -35,14 +40,16 @@ class ImportSummary:
     updated: int
 
 
-def save_records(records: Iterable[ProfileData], update_index: bool = True) -> ImportSummary:
+def save_records(records: Iterable[ProfileData], update_index: bool = True,
+                 source: str | None = None) -> ImportSummary:
     """Upsert validated records by external_id, all in one transaction, then bring the
-    matching index up to date.
+    matching index up to date. Changes to existing profiles go into their history, with
+    ``source`` (the file's name).
 
     Any failure rolls the whole batch back, so a failed import writes nothing.
     """
     ensure_reference_data()
-    terms = {term.code: term for term in db.session.scalars(sa.select(TaxonomyTerm))}
+    terms = _terms()
     created = updated = 0
     saved: list[Profile] = []
     try:
@@ -51,16 +58,18 @@ def save_records(records: Iterable[ProfileData], update_index: bool = True) -> I
                 sa.select(Profile).where(Profile.external_id == record.external_id)
             )
             if profile is None:
-                profile = Profile(external_id=record.external_id)
-                profile.slug = _free_slug(record.slug or record.name)
-                profile.status = record.status or DEFAULT_IMPORT_STATUS
-                db.session.add(profile)
+                profile = new_profile(record, record.status or DEFAULT_IMPORT_STATUS, terms)
                 created += 1
             else:
+                before = to_interchange(profile)
                 if record.status is not None:
                     profile.status = record.status
+                _apply(profile, record, terms)
+                changed = history.changed_fields(before, to_interchange(profile))
+                if changed:
+                    history.record(profile, ChangeAction.IMPORTED, None, fields=changed,
+                                   source=source)
                 updated += 1
-            _apply(profile, record, terms)
             saved.append(profile)
             db.session.flush()
         db.session.commit()
@@ -70,6 +79,27 @@ def save_records(records: Iterable[ProfileData], update_index: bool = True) -> I
     if update_index:
         suggestions.profiles_changed(saved)
     return ImportSummary(created=created, updated=updated)
+
+
+def _terms() -> dict[str, TaxonomyTerm]:
+    return {term.code: term for term in db.session.scalars(sa.select(TaxonomyTerm))}
+
+
+def new_profile(record: ProfileData, status: ProfileStatus,
+                terms: dict[str, TaxonomyTerm] | None = None) -> Profile:
+    """A new profile from a validated record, added to the session (not committed)."""
+    terms = terms or _terms()
+    profile = Profile(external_id=record.external_id, status=status,
+                      slug=_free_slug(record.slug or record.name))
+    _apply(profile, record, terms)
+    db.session.add(profile)
+    db.session.flush()
+    return profile
+
+
+def apply_record(profile: Profile, record: ProfileData) -> None:
+    """Copy a validated record onto an existing profile (not committed)."""
+    _apply(profile, record, _terms())
 
 
 def _apply(profile: Profile, record: ProfileData, terms: dict[str, TaxonomyTerm]) -> None:
@@ -88,6 +118,7 @@ def _apply(profile: Profile, record: ProfileData, terms: dict[str, TaxonomyTerm]
             setattr(profile, field.model_attribute, value)
     profile.search_text = search_text(profile)
     profile.places = places_text(profile)
+    profile.name_key = similarity.name_key(profile.name)
 
 
 def _replace_languages(profile: Profile, languages: list[str]) -> None:
@@ -117,7 +148,7 @@ def _free_slug(wanted: str) -> str:
                        allow_unicode=True)
     base = (base or "profile")[: BY_NAME["slug"].max_length - 6]
     candidate, suffix = base, 1
-    while _slug_taken(candidate):
+    while candidate in RESERVED_SLUGS or _slug_taken(candidate):
         suffix += 1
         candidate = f"{base}-{suffix}"
     return candidate
@@ -170,16 +201,22 @@ def places_text(profile: Profile) -> str:
 
 
 def refresh_search_fields() -> int:
-    """Recompute every profile's search text and places (after a taxonomy, territory or
-    model change: ``flask twinning reindex`` calls this); returns how many changed."""
+    """Recompute every profile's search text, places and name key (after a taxonomy,
+    territory or model change: ``flask twinning reindex`` calls this); returns how many
+    changed."""
     changed = 0
     for profile in all_profiles():
-        text, places = search_text(profile), places_text(profile)
-        if (text, places) != (profile.search_text, profile.places):
-            profile.search_text, profile.places = text, places
+        fresh = (search_text(profile), places_text(profile), similarity.name_key(profile.name))
+        if fresh != (profile.search_text, profile.places, profile.name_key):
+            profile.search_text, profile.places, profile.name_key = fresh
             changed += 1
     db.session.commit()
     return changed
+
+
+def get_by_slug(slug: str) -> Profile | None:
+    """A profile in any state (its own people and moderators see the unpublished ones)."""
+    return db.session.scalar(sa.select(Profile).where(Profile.slug == slug))
 
 
 def get_published(slug: str) -> Profile | None:

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from flask import Flask, abort, current_app, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_login import current_user
 
 from twinning import suggestions
 from twinning.i18n import current_language
-from twinning.profiles import facets, places, queries, service
+from twinning.memberships import service as memberships
+from twinning.models import ChangeAction, ProfileStatus
+from twinning.profiles import facets, history, places, queries, service
 from twinning.profiles.filters import parse_filters, parse_paging, parse_sort
 from twinning.reference import taxonomy, territories
 from twinning.reference.countries import country_code
@@ -51,14 +54,22 @@ def directory() -> ResponseReturnValue:
 
 @blueprint.get("/profiles/<slug>")
 def profile(slug: str) -> ResponseReturnValue:
-    found = service.get_published(slug)
-    if found is None:
+    """A profile; one not (yet) published exists only for its people and moderators."""
+    found = service.get_by_slug(slug)
+    if found is None or not memberships.can_see(current_user, found):
         abort(404)
+    last_decision = None
+    if found.status in (ProfileStatus.REJECTED, ProfileStatus.ARCHIVED):
+        last_decision = history.latest(found, ChangeAction(found.status.value))
     return render_template(
         "web/profile.html", profile=found,
         suggested=suggestions.for_profile(found, limit=SUGGESTIONS_ON_PROFILE),
         partners=suggestions.partnerships(found),
         inferred=suggestions.inferred_tags(found),
+        may_edit=memberships.can_edit(current_user, found),
+        may_manage=memberships.can_manage_members(current_user, found),
+        shows_contact=current_user.is_authenticated and current_user.is_confirmed,
+        last_decision=last_decision,
     )
 
 
@@ -118,6 +129,11 @@ def territory(code: str) -> ResponseReturnValue:
 @blueprint.get("/about")
 def about() -> ResponseReturnValue:
     return render_template("web/about.html")
+
+
+@blueprint.get("/privacy")
+def privacy() -> ResponseReturnValue:
+    return render_template("web/privacy.html")
 
 
 @blueprint.get("/map")

@@ -7,8 +7,12 @@ that explain a suggestion.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from babel import Locale
+from babel.core import get_global
 from babel.lists import format_list
+from flask import Flask
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -16,9 +20,17 @@ from flask_babel import lazy_gettext as _l
 from twinning.i18n import current_language
 from twinning.matching.records import Reason
 from twinning.matching.text import normalise
-from twinning.models import OrganisationKind, ProfileStatus, TextOrigin
+from twinning.models import (
+    ChangeAction,
+    MemberRole,
+    OrganisationKind,
+    ProfileStatus,
+    Role,
+    TextOrigin,
+)
+from twinning.profiles.fields import BY_NAME
 from twinning.reference import taxonomy, territories
-from twinning.reference.countries import country_name
+from twinning.reference.countries import MOROCCO, country_codes, country_name
 
 KIND_LABELS = {
     OrganisationKind.COOPERATIVE: _l("Cooperative"),
@@ -36,6 +48,27 @@ STATUS_LABELS = {
     ProfileStatus.REJECTED: _l("Rejected"),
     ProfileStatus.ARCHIVED: _l("Archived"),
 }
+MEMBER_ROLE_LABELS = {
+    MemberRole.OWNER: _l("Owner"),
+    MemberRole.EDITOR: _l("Editor"),
+}
+ROLE_LABELS = {
+    Role.MEMBER: _l("Member"),
+    Role.MODERATOR: _l("Moderator"),
+    Role.ADMIN: _l("Administrator"),
+}
+CHANGE_LABELS = {
+    ChangeAction.SUBMITTED: _l("Submitted"),
+    ChangeAction.CREATED: _l("Created and published by a facilitator"),
+    ChangeAction.EDITED: _l("Edited"),
+    ChangeAction.IMPORTED: _l("Changed by an import"),
+    ChangeAction.APPROVED: _l("Approved"),
+    ChangeAction.REJECTED: _l("Rejected"),
+    ChangeAction.ARCHIVED: _l("Archived"),
+    ChangeAction.RESTORED: _l("Restored"),
+    ChangeAction.ORPHANED: _l("Archived: its last owner deleted their account"),
+    ChangeAction.HANDED_OVER: _l("Handed over to the organisation"),
+}
 ORIGIN_LABELS = {
     TextOrigin.ORGANISATION: _l("written by the organisation"),
     TextOrigin.TRANSLATION: _l("translation"),
@@ -48,6 +81,42 @@ def kind_label(kind: OrganisationKind | str) -> str:
 
 def status_label(status: ProfileStatus | str) -> str:
     return str(STATUS_LABELS[ProfileStatus(status)])
+
+
+def member_role_label(role: MemberRole | str) -> str:
+    return str(MEMBER_ROLE_LABELS[MemberRole(role)])
+
+
+def user_role_label(user) -> str:
+    """"Moderator", "Member, facilitator" … in the reader's language."""
+    labels = [str(ROLE_LABELS[user.role])]
+    if user.is_facilitator:
+        labels.append(str(_l("facilitator")))
+    return format_list(labels, locale=str(get_locale()))
+
+
+def change_label(action: ChangeAction | str) -> str:
+    return str(CHANGE_LABELS[ChangeAction(action)])
+
+
+def field_label(name: str) -> str:
+    """A profile field's name in the reader's language (the history page's rows)."""
+    field = BY_NAME.get(name)
+    return str(field.label) if field else name
+
+
+CHANGE_VALUE_LENGTH = 300
+
+
+def change_value(value: object) -> str:
+    """An old or new value of the history, readable in a table cell."""
+    if value in (None, "", []):
+        return "—"
+    if isinstance(value, list):
+        return ", ".join(f"{item.get('lang')}: {item.get('text', '')[:80]}"
+                         if isinstance(item, dict) else str(item) for item in value)
+    text = str(value)
+    return text if len(text) <= CHANGE_VALUE_LENGTH else text[:CHANGE_VALUE_LENGTH] + "…"
 
 
 def origin_label(origin: TextOrigin | str) -> str:
@@ -143,6 +212,41 @@ def filter_options(facets) -> dict[str, list[tuple[str, str]]]:
     }
 
 
+@dataclass(frozen=True)
+class OrientalPlaces:
+    provinces: tuple[str, ...]
+    towns: tuple[str, ...]
+
+
+def oriental_places() -> OrientalPlaces:
+    """Codes of the Oriental's provinces and towns, for the form's suggestion lists."""
+    return OrientalPlaces(
+        provinces=territories.province_codes(),
+        towns=tuple(place.code for place in territories.places()
+                    if place.level == territories.TOWN),
+    )
+
+
+def country_choices() -> dict[str, list[tuple[str, str]]]:
+    """Every country named in the reader's language (CLDR), grouped for a select box:
+    Morocco, then Europe (the countries with a European time zone), then the others."""
+    named = sorted(((code, country(code)) for code in country_codes()),
+                   key=lambda item: item[1].casefold())
+    europe = _european_countries()
+    return {
+        str(_l("Morocco")): [(code, name) for code, name in named if code == MOROCCO],
+        str(_l("Europe")): [(code, name) for code, name in named if code in europe],
+        str(_l("Other countries")): [(code, name) for code, name in named
+                                     if code != MOROCCO and code not in europe],
+    }
+
+
+def _european_countries() -> frozenset[str]:
+    zones = get_global("territory_zones")
+    return frozenset(code for code, names in zones.items()
+                     if any(name.startswith("Europe/") for name in names))
+
+
 TEMPLATE_HELPERS = {
     "kind_label": kind_label,
     "term_label": term_label,
@@ -156,5 +260,15 @@ TEMPLATE_HELPERS = {
     "reason_text": reason_text,
     "status_label": status_label,
     "origin_label": origin_label,
+    "member_role_label": member_role_label,
+    "user_role_label": user_role_label,
+    "change_label": change_label,
+    "field_label": field_label,
     "filter_options": filter_options,
+    "oriental_places": oriental_places,
 }
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.globals.update(TEMPLATE_HELPERS)
+    app.jinja_env.filters["change_value"] = change_value

@@ -1,0 +1,182 @@
+"""Moderation: the queue of pending profiles, approving, rejecting, archiving, restoring,
+and looking at edits made to published profiles.
+
+A state change is one conditional UPDATE (``… WHERE status = :expected``): when two
+moderators act at once, exactly one wins and the other is told, nothing changes twice.
+An approved profile enters the matching index at once, by the incremental update.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from twinning import suggestions
+from twinning.extensions import db
+from twinning.memberships import service as memberships
+from twinning.models import ChangeAction, Profile, ProfileChange, ProfileStatus, Role, User
+from twinning.notifications import mail, preferences
+from twinning.profiles import history, similarity
+
+MAX_REASON_LENGTH = 2000
+
+
+class ModerationError(ValueError):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class QueueEntry:
+    profile: Profile
+    submitter: User | None
+    similar: list[similarity.SimilarProfile]
+
+
+def pending_count() -> int:
+    return db.session.scalar(sa.select(sa.func.count(Profile.id))
+                             .where(Profile.status == ProfileStatus.PENDING)) or 0
+
+
+def queue() -> list[QueueEntry]:
+    """Pending profiles, oldest first, with who submitted them and what they resemble."""
+    profiles = db.session.scalars(
+        sa.select(Profile).where(Profile.status == ProfileStatus.PENDING)
+        .options(*Profile.details_loaded()).order_by(Profile.created_at, Profile.id)
+    )
+    return [QueueEntry(profile, _submitter(profile),
+                       similarity.similar_profiles(profile.name, profile.description,
+                                                   exclude=profile.id, published_only=False))
+            for profile in profiles]
+
+
+def _submitter(profile: Profile) -> User | None:
+    return db.session.get(User, profile.submitted_by_id) if profile.submitted_by_id else None
+
+
+def edits_to_review() -> list[ProfileChange]:
+    """Edits of published profiles by their own people, not yet looked at, oldest first."""
+    return list(db.session.scalars(
+        sa.select(ProfileChange).where(ProfileChange.needs_review.is_(True))
+        .order_by(ProfileChange.at, ProfileChange.id)
+    ))
+
+
+def mark_reviewed(change_id: int, moderator: User) -> None:
+    change = db.session.get(ProfileChange, change_id)
+    if change is None:
+        raise ModerationError(_("This change no longer exists."))
+    change.needs_review, change.reviewed_by_id = False, moderator.id
+    db.session.commit()
+
+
+def archived() -> list[Profile]:
+    return list(db.session.scalars(
+        sa.select(Profile).where(Profile.status == ProfileStatus.ARCHIVED)
+        .order_by(Profile.updated_at.desc(), Profile.id)
+    ))
+
+
+def accounts() -> list[User]:
+    """Every account, for the admins' page: moderators and facilitators first."""
+    return list(db.session.scalars(
+        sa.select(User).order_by(sa.case((User.role == Role.MEMBER, 1), else_=0),
+                                 User.is_facilitator.desc(), User.name, User.id)
+    ))
+
+
+def set_account_role(user_id: int, role: Role, facilitator: bool) -> None:
+    """An admin names moderators, admins and facilitators; the last admin stays one."""
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise ModerationError(_("This account no longer exists."))
+    if user.role == Role.ADMIN and role != Role.ADMIN and _admin_count() <= 1:
+        raise ModerationError(_("The platform keeps at least one administrator."))
+    user.role, user.is_facilitator = role, facilitator
+    db.session.commit()
+
+
+def _admin_count() -> int:
+    return db.session.scalar(sa.select(sa.func.count(User.id))
+                             .where(User.role == Role.ADMIN)) or 0
+
+
+def _clean_reason(reason: str | None, required: bool) -> str | None:
+    reason = (reason or "").strip()
+    if required and not reason:
+        raise ModerationError(_("Please give the reason: the organisation will read it."))
+    if len(reason) > MAX_REASON_LENGTH:
+        raise ModerationError(_("The reason is too long (at most %(limit)d characters).",
+                                limit=MAX_REASON_LENGTH))
+    return reason or None
+
+
+def _move(profile: Profile, expected: ProfileStatus, new: ProfileStatus) -> None:
+    """Change the status only if it still is ``expected``; else somebody was quicker."""
+    result = db.session.execute(
+        sa.update(Profile).where(Profile.id == profile.id, Profile.status == expected)
+        .values(status=new).execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        db.session.rollback()
+        raise ModerationError(_("Somebody else has just dealt with this profile: nothing "
+                                "was changed."))
+    db.session.refresh(profile)
+
+
+def approve(profile: Profile, moderator: User) -> None:
+    _move(profile, ProfileStatus.PENDING, ProfileStatus.PUBLISHED)
+    history.record(profile, ChangeAction.APPROVED, moderator)
+    db.session.commit()
+    suggestions.profiles_changed([profile])
+    _tell_owners(profile, "moderation/approved", _l("Your profile is published"))
+
+
+def reject(profile: Profile, moderator: User, reason: str | None) -> None:
+    reason = _clean_reason(reason, required=True)
+    _move(profile, ProfileStatus.PENDING, ProfileStatus.REJECTED)
+    history.record(profile, ChangeAction.REJECTED, moderator, reason=reason)
+    db.session.commit()
+    _tell_owners(profile, "moderation/rejected", _l("Your profile was not published"),
+                 reason=reason)
+
+
+def archive(profile: Profile, moderator: User, reason: str | None) -> None:
+    reason = _clean_reason(reason, required=True)
+    _move(profile, ProfileStatus.PUBLISHED, ProfileStatus.ARCHIVED)
+    history.record(profile, ChangeAction.ARCHIVED, moderator, reason=reason)
+    db.session.commit()
+    suggestions.profiles_changed([profile])
+    _tell_owners(profile, "moderation/archived", _l("Your profile was archived"),
+                 reason=reason)
+
+
+def restore(profile: Profile, moderator: User) -> None:
+    _move(profile, ProfileStatus.ARCHIVED, ProfileStatus.PUBLISHED)
+    history.record(profile, ChangeAction.RESTORED, moderator)
+    db.session.commit()
+    suggestions.profiles_changed([profile])
+    _tell_owners(profile, "moderation/restored", _l("Your profile is published again"))
+
+
+def archive_without_owner(profile: Profile) -> None:
+    """The last owner deleted their account: the profile leaves the directory until
+    somebody takes it over (a moderator restores it)."""
+    if profile.status == ProfileStatus.PUBLISHED:
+        profile.status = ProfileStatus.ARCHIVED
+        history.record(profile, ChangeAction.ORPHANED, None)
+        db.session.flush()
+        suggestions.profiles_changed([profile])
+
+
+def _tell_owners(profile: Profile, template: str, subject, **context) -> None:
+    """E-mail each owner in their own language, with a link to the profile."""
+    for user in memberships.owners_of(profile):
+        preferences.notify([user], preferences.PROFILE_MODERATED, template, subject,
+                           profile=profile, **context,
+                           link=mail.external_url("web.profile", slug=profile.slug,
+                                                  lang=user.lang))

@@ -1,0 +1,156 @@
+"""``/<lang>/moderation/``: the queue, approving and rejecting, archiving and restoring,
+a profile's history, edits to look at, and (for admins) people's roles."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from twinning.access import admin_required, moderator_required
+from twinning.models import Profile, ProfileStatus, Role
+from twinning.moderation import forms, service
+from twinning.moderation.service import ModerationError
+from twinning.profiles import history as changes
+from twinning.profiles import service as profiles
+from twinning.routing import localized_blueprint
+
+blueprint = localized_blueprint("moderation", __name__, "/moderation")
+
+
+def _profile(slug: str) -> Profile:
+    profile = profiles.get_by_slug(slug)
+    if profile is None:
+        abort(404)
+    return profile
+
+
+@blueprint.get("/")
+@moderator_required
+def queue() -> ResponseReturnValue:
+    return _queue_page()
+
+
+def _queue_page(failed_slug: str | None = None, error: str | None = None,
+                status: int = 200) -> ResponseReturnValue:
+    return render_template("moderation/queue.html", entries=service.queue(),
+                           edits=service.edits_to_review(), failed_slug=failed_slug,
+                           error=error, reason_form=forms.ReasonForm()), status
+
+
+def _decided(message: str) -> ResponseReturnValue:
+    flash(message)
+    return redirect(url_for("moderation.queue"), 303)
+
+
+def _conflict(error: ModerationError) -> ResponseReturnValue:
+    flash(error.message, "error")
+    return redirect(url_for("moderation.queue"), 303)
+
+
+@blueprint.post("/<slug>/approve")
+@moderator_required
+def approve(slug: str) -> ResponseReturnValue:
+    profile = _profile(slug)
+    try:
+        service.approve(profile, current_user)
+    except ModerationError as error:
+        return _conflict(error)
+    return _decided(_("%(name)s is published.", name=profile.name))
+
+
+@blueprint.post("/<slug>/reject")
+@moderator_required
+def reject(slug: str) -> ResponseReturnValue:
+    profile = _profile(slug)
+    form = forms.ReasonForm()
+    if not form.validate():
+        abort(400)
+    try:
+        service.reject(profile, current_user, form.reason.data)
+    except ModerationError as error:
+        if profile.status == ProfileStatus.PENDING:  # the reason was missing or too long
+            return _queue_page(slug, error.message, 422)
+        return _conflict(error)
+    return _decided(_("%(name)s is rejected; its people are told why.", name=profile.name))
+
+
+@blueprint.post("/<slug>/archive")
+@moderator_required
+def archive(slug: str) -> ResponseReturnValue:
+    profile = _profile(slug)
+    form = forms.ReasonForm()
+    if not form.validate():
+        abort(400)
+    try:
+        service.archive(profile, current_user, form.reason.data)
+    except ModerationError as error:
+        if profile.is_published:
+            return _history_page(profile, error.message, 422)
+        return _conflict(error)
+    flash(_("%(name)s is archived.", name=profile.name))
+    return redirect(url_for("moderation.history", slug=profile.slug), 303)
+
+
+@blueprint.post("/<slug>/restore")
+@moderator_required
+def restore(slug: str) -> ResponseReturnValue:
+    profile = _profile(slug)
+    try:
+        service.restore(profile, current_user)
+    except ModerationError as error:
+        return _conflict(error)
+    flash(_("%(name)s is published again.", name=profile.name))
+    return redirect(url_for("moderation.history", slug=profile.slug), 303)
+
+
+@blueprint.get("/<slug>/history")
+@moderator_required
+def history(slug: str) -> ResponseReturnValue:
+    return _history_page(_profile(slug))
+
+
+def _history_page(profile: Profile, error: str | None = None,
+                  status: int = 200) -> ResponseReturnValue:
+    return render_template("moderation/history.html", profile=profile,
+                           changes=changes.of_profile(profile), error=error,
+                           reason_form=forms.ReasonForm()), status
+
+
+@blueprint.post("/changes/<int:change_id>/reviewed")
+@moderator_required
+def reviewed(change_id: int) -> ResponseReturnValue:
+    try:
+        service.mark_reviewed(change_id, current_user)
+    except ModerationError as error:
+        flash(error.message, "error")
+    return redirect(url_for("moderation.queue"), 303)
+
+
+@blueprint.get("/archived")
+@moderator_required
+def archived() -> ResponseReturnValue:
+    return render_template("moderation/archived.html", profiles=service.archived())
+
+
+@blueprint.get("/users")
+@admin_required
+def users() -> ResponseReturnValue:
+    return render_template("moderation/users.html", users=service.accounts(),
+                           form=forms.AccountRoleForm())
+
+
+@blueprint.post("/users/<int:user_id>")
+@admin_required
+def set_account_role(user_id: int) -> ResponseReturnValue:
+    form = forms.AccountRoleForm()
+    if not form.validate():
+        abort(400)
+    try:
+        service.set_account_role(user_id, Role(form.role.data), form.facilitator.data)
+    except ModerationError as error:
+        flash(error.message, "error")
+    else:
+        flash(_("The account is updated."))
+    return redirect(url_for("moderation.users"), 303)
