@@ -104,6 +104,8 @@ def make_app(tmp_path: Path, postgres_url: str | None, vector_cache: Path):
             "SQLALCHEMY_DATABASE_URI": url,
             "MATCHING_INDEX_FOLDER": str(tmp_path / f"matching-{len(created)}"),
             "MATCHING_VECTOR_CACHE": str(vector_cache),
+            "MAIL_OUTBOX_FOLDER": str(tmp_path / f"outbox-{len(created)}"),
+            "PUBLIC_URL": "http://twinning.test",
             **overrides,
         })
         with app.app_context():
@@ -167,7 +169,9 @@ def shared_demo_app(tmp_path_factory, postgres_server, vector_cache):
         f"sqlite:///{folder / 'demo.sqlite3'}"
     app = create_app({"TESTING": True, "SECRET_KEY": "test", "SQLALCHEMY_DATABASE_URI": url,
                       "MATCHING_INDEX_FOLDER": str(folder / "matching"),
-                      "MATCHING_VECTOR_CACHE": str(vector_cache)})
+                      "MATCHING_VECTOR_CACHE": str(vector_cache),
+                      "MAIL_OUTBOX_FOLDER": str(folder / "outbox"),
+                      "PUBLIC_URL": "http://twinning.test"})
     with app.app_context():
         db.create_all()
         ensure_reference_data()
@@ -178,3 +182,27 @@ def shared_demo_app(tmp_path_factory, postgres_server, vector_cache):
         db.session.remove()
         db.drop_all()
         db.engine.dispose()
+
+
+ONE_COOPERATIVE = {
+    "external_id": "coop-nahla", "name": "Coopérative Nahla", "kind": "cooperative",
+    "country": "MA", "province": "berkane", "city": "Berkane", "languages": ["ar", "fr"],
+    "sectors": ["honey"], "needs": ["packaging", "marketing"], "offers": ["training_governance"],
+    "description": "Nous produisons du miel de thym dans les monts des Beni Snassen et "
+                   "cherchons des conseils d'emballage.",
+    "email": "contact@nahla.example.org", "phone": "+212 536 00 00 00",
+}
+
+
+@pytest.fixture
+def demo_profile(app) -> int:
+    """The id of one published profile (a honey cooperative of Berkane), imported as any
+    interchange line is."""
+    from twinning.profiles import service
+    from twinning.profiles.interchange import validate_record
+
+    with app.test_request_context("/fr/"):
+        record, errors = validate_record(ONE_COOPERATIVE, "test", 1)
+        assert not errors, errors
+        service.save_records([record])
+        return service.find_by_reference("coop-nahla").id

@@ -10,8 +10,9 @@ from twinning.profiles.fields import FIELD_NAMES
 
 
 @pytest.fixture
-def api(demo_app):
-    return demo_app.test_client()
+def api(shared_demo_app):
+    """Read-only requests share one app with the demo data."""
+    return shared_demo_app.test_client()
 
 
 def _schema(document: dict, name: str) -> dict:

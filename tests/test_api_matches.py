@@ -8,8 +8,9 @@ import pytest
 
 
 @pytest.fixture
-def api(demo_app):
-    return demo_app.test_client()
+def api(shared_demo_app):
+    """Read-only requests share one app with the demo data."""
+    return shared_demo_app.test_client()
 
 
 def _slug(api, external_id: str) -> str:
@@ -68,7 +69,8 @@ def test_profile_json_carries_what_the_model_reads(api):
     assert "honey" in inferred["sectors"]
 
 
-def test_cli_matches_prints_only_json(demo_app, runner):
+def test_cli_matches_prints_only_json(shared_demo_app):
+    runner = shared_demo_app.test_cli_runner()
     result = runner.invoke(args=["twinning", "matches", "demo-ma-010", "--limit", "3"])
     assert result.exit_code == 0, result.output
     rows = json.loads(result.stdout)
@@ -78,6 +80,7 @@ def test_cli_matches_prints_only_json(demo_app, runner):
     assert "they_offer_what_you_need" in table.output
 
 
-def test_cli_matches_unknown_reference(demo_app, runner):
+def test_cli_matches_unknown_reference(shared_demo_app):
+    runner = shared_demo_app.test_cli_runner()
     result = runner.invoke(args=["twinning", "matches", "no-such-thing"])
     assert result.exit_code != 0

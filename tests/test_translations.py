@@ -21,7 +21,8 @@ def catalog(lang: str):
 
 
 def extracted_ids() -> set[str]:
-    method_map = [("**.py", "python"), ("templates/**.html", "jinja2")]
+    method_map = [("**.py", "python"), ("templates/**.html", "jinja2"),
+                  ("templates/**.txt", "jinja2")]
     keywords = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None,
                 "lazy_gettext": None}
     return {

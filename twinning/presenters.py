@@ -17,6 +17,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from twinning import tokens
 from twinning.i18n import current_language
 from twinning.matching.records import Reason
 from twinning.matching.text import normalise
@@ -52,6 +53,11 @@ MEMBER_ROLE_LABELS = {
     MemberRole.OWNER: _l("Owner"),
     MemberRole.EDITOR: _l("Editor"),
 }
+# The same roles inside a sentence ("… invites you to keep this profile as editor").
+MEMBER_ROLE_NOUNS = {
+    MemberRole.OWNER: _l("owner"),
+    MemberRole.EDITOR: _l("editor"),
+}
 ROLE_LABELS = {
     Role.MEMBER: _l("Member"),
     Role.MODERATOR: _l("Moderator"),
@@ -85,6 +91,10 @@ def status_label(status: ProfileStatus | str) -> str:
 
 def member_role_label(role: MemberRole | str) -> str:
     return str(MEMBER_ROLE_LABELS[MemberRole(role)])
+
+
+def member_role_noun(role: MemberRole | str) -> str:
+    return str(MEMBER_ROLE_NOUNS[MemberRole(role)])
 
 
 def user_role_label(user) -> str:
@@ -247,6 +257,15 @@ def _european_countries() -> frozenset[str]:
                      if any(name.startswith("Europe/") for name in names))
 
 
+def link_days(purpose: str) -> int:
+    """How many days a kind of signed link works ("confirm", "invitation" …)."""
+    return tokens.lifetime_days(tokens.Purpose(purpose))
+
+
+def link_hours(purpose: str) -> int:
+    return tokens.lifetime_hours(tokens.Purpose(purpose))
+
+
 TEMPLATE_HELPERS = {
     "kind_label": kind_label,
     "term_label": term_label,
@@ -261,11 +280,14 @@ TEMPLATE_HELPERS = {
     "status_label": status_label,
     "origin_label": origin_label,
     "member_role_label": member_role_label,
+    "member_role_noun": member_role_noun,
     "user_role_label": user_role_label,
     "change_label": change_label,
     "field_label": field_label,
     "filter_options": filter_options,
     "oriental_places": oriental_places,
+    "link_days": link_days,
+    "link_hours": link_hours,
 }
 
 

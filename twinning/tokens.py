@@ -36,6 +36,15 @@ class LinkError(ValueError):
         self.expired = expired
 
 
+def lifetime_hours(purpose: Purpose) -> int:
+    """How long a kind of link lives, in whole hours, as the pages and e-mails tell it."""
+    return current_app.config[MAX_AGE_SETTINGS[purpose]] // 3600
+
+
+def lifetime_days(purpose: Purpose) -> int:
+    return lifetime_hours(purpose) // 24
+
+
 def _serializer(purpose: Purpose) -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.config["SECRET_KEY"],
                                   salt=f"twinning-{purpose.value}")

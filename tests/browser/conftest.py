@@ -1,10 +1,11 @@
 """Fixtures for the real-browser tests: a live server on the demo data, and Debian's chromium.
 
 The server runs in a daemon thread on a SQLite file of its own, whatever the backend of the
-run, so these tests run once per ``make test``: on the SQLite pass. Chromium is Debian's
-(``/usr/bin/chromium``), never a browser downloaded by Playwright; axe-core comes from
-``node_modules`` (``npm ci``). Outside CI a missing piece skips with the reason; with
-``CI=true`` it fails the run.
+run, so these tests run once per ``make test``: on the SQLite pass. Its e-mails go to an
+outbox folder of its own (read in the browser at ``/dev/outbox``), with links back to the
+server itself (``PUBLIC_URL`` is its address). Chromium is Debian's (``/usr/bin/chromium``),
+never a browser downloaded by Playwright; axe-core comes from ``node_modules`` (``npm ci``).
+Outside CI a missing piece skips with the reason; with ``CI=true`` it fails the run.
 """
 
 from __future__ import annotations
@@ -45,32 +46,43 @@ def missing(reason: str) -> None:
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory) -> Iterator[str]:
-    """The app on the demo data, served over HTTP from a daemon thread; yields the base URL."""
-    from werkzeug.serving import make_server
-
+def live_app(tmp_path_factory) -> Iterator[Any]:
+    """The app the live server serves, on the demo data, with a database and an outbox of its
+    own; tests use it for what the browser cannot do (an app context to create an account)."""
     folder = tmp_path_factory.mktemp("live-server")
     app = create_app({
         "SECRET_KEY": "browser-tests",
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'site.sqlite3'}",
         "MATCHING_INDEX_FOLDER": str(folder / "matching"),
         "MATCHING_VECTOR_CACHE": str(folder / "sentence-vectors.npz"),
+        "MAIL_SERVER": "",
+        "MAIL_OUTBOX_FOLDER": str(folder / "outbox"),
     })
     with app.app_context():
         db.create_all()
         ensure_reference_data()
     result = app.test_cli_runner().invoke(args=["twinning", "demo"])
     assert result.exit_code == 0, result.output
+    yield app
+    with app.app_context():
+        db.engine.dispose()
 
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+
+@pytest.fixture(scope="session")
+def live_server(live_app) -> Iterator[str]:
+    """The app served over HTTP from a daemon thread; yields the base URL, which is also the
+    app's PUBLIC_URL, so that the links in its e-mails (read at /dev/outbox) lead back here."""
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, live_app, threaded=True)
+    base_url = f"http://127.0.0.1:{server.server_port}"
+    live_app.config["PUBLIC_URL"] = base_url
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
+    yield base_url
     server.shutdown()
     server.server_close()
     thread.join(timeout=10)
-    with app.app_context():
-        db.engine.dispose()
 
 
 @pytest.fixture(scope="session")

@@ -11,8 +11,7 @@ from wtforms.validators import DataRequired, InputRequired
 from wtforms.widgets import EmailInput
 
 from twinning.accounts.passwords import MAX_LENGTH, MIN_LENGTH
-
-REQUIRED = _l("Please fill in this field.")
+from twinning.forms import REQUIRED
 
 
 def _email_field(label=None) -> StringField:

@@ -12,7 +12,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
-from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -95,10 +94,9 @@ def send_confirmation(user: User) -> bool:
                              token=tokens.make(Purpose.CONFIRM,
                                                {"user": user.id, "email": user.email}),
                              lang=user.lang)
-    days = current_app.config["CONFIRM_LINK_MAX_AGE"] // (24 * 3600)
     return mail.send_template("accounts/confirm", user.email, user.lang,
                               _l("Confirm your e-mail address"), user=user, link=link,
-                              days=days)
+                              days=tokens.lifetime_days(Purpose.CONFIRM))
 
 
 def confirm(token: str) -> User:
@@ -133,9 +131,9 @@ def request_password_reset(email: str) -> None:
     link = mail.external_url("accounts.reset_password", lang=user.lang,
                              token=tokens.make(Purpose.RESET, {"user": user.id,
                                                                "stamp": user.session_token}))
-    hours = current_app.config["RESET_LINK_MAX_AGE"] // 3600
     mail.send_template("accounts/reset", user.email, user.lang,
-                       _l("Choose a new password"), user=user, link=link, hours=hours)
+                       _l("Choose a new password"), user=user, link=link,
+                       hours=tokens.lifetime_hours(Purpose.RESET))
 
 
 def user_of_reset_link(token: str) -> User:
@@ -191,9 +189,9 @@ def request_email_change(user: User, password: str, new_email: str) -> None:
         return
     token = tokens.make(Purpose.CHANGE_EMAIL, {"user": user.id, "email": new_email})
     link = mail.external_url("accounts.confirm_email", token=token, lang=user.lang)
-    days = current_app.config["CONFIRM_LINK_MAX_AGE"] // (24 * 3600)
     mail.send_template("accounts/change_email", new_email, user.lang,
-                       _l("Confirm your new e-mail address"), user=user, link=link, days=days)
+                       _l("Confirm your new e-mail address"), user=user, link=link,
+                       days=tokens.lifetime_days(Purpose.CHANGE_EMAIL))
 
 
 def confirm_email_change(token: str) -> User:

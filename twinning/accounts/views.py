@@ -27,6 +27,7 @@ from twinning.access import login_required
 from twinning.accounts import forms, service
 from twinning.accounts.service import AccountError
 from twinning.extensions import csrf
+from twinning.forms import as_choices
 from twinning.i18n import LANGUAGES, language_names
 from twinning.memberships import service as memberships
 from twinning.notifications import preferences
@@ -36,8 +37,8 @@ from twinning.tokens import LinkError
 blueprint = localized_blueprint("accounts", __name__, "/account")
 
 
-def _language_choices() -> list[tuple[str, str]]:
-    return [(lang, language_names()[lang]) for lang in LANGUAGES]
+def _language_choices():
+    return as_choices((lang, language_names()[lang]) for lang in LANGUAGES)
 
 
 def _show(form, error: AccountError) -> None:
@@ -234,8 +235,7 @@ def overview() -> ResponseReturnValue:
 def settings() -> ResponseReturnValue:
     form = forms.SettingsForm()
     form.lang.choices = _language_choices()
-    form.email_events.choices = [(event, str(label))
-                                 for event, label in preferences.EVENTS.items()]
+    form.email_events.choices = as_choices(preferences.EVENTS.items())
     if request.method == "GET":
         form.name.data, form.lang.data = current_user.name, current_user.lang
         form.email_events.data = [event for event in preferences.EVENTS

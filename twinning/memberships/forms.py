@@ -8,18 +8,19 @@ from wtforms import SelectField, StringField
 from wtforms.validators import InputRequired
 from wtforms.widgets import EmailInput
 
+from twinning.forms import REQUIRED, as_choices
 from twinning.models import MemberRole
 from twinning.presenters import MEMBER_ROLE_LABELS
 
 
 def _role_field() -> SelectField:
-    return SelectField(_l("Role"), choices=[(role.value, label)
-                                             for role, label in MEMBER_ROLE_LABELS.items()],
-                       default=MemberRole.EDITOR.value)
+    return SelectField(_l("Role"), choices=as_choices(
+        (role.value, label) for role, label in MEMBER_ROLE_LABELS.items()),
+        default=MemberRole.EDITOR.value)
 
 
 class InviteForm(FlaskForm):
-    email = StringField(_l("E-mail address"), [InputRequired(_l("Please fill in this field."))],
+    email = StringField(_l("E-mail address"), [InputRequired(REQUIRED)],
                         widget=EmailInput(), render_kw={"dir": "ltr", "maxlength": 254})
     role = _role_field()
 

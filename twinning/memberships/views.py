@@ -8,6 +8,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from twinning import tokens
 from twinning.access import login_required
 from twinning.i18n import current_language
 from twinning.memberships import forms, service
@@ -15,7 +16,7 @@ from twinning.memberships.service import MembershipError
 from twinning.models import MemberRole, Profile
 from twinning.profiles import service as profiles
 from twinning.routing import localized_blueprint
-from twinning.tokens import LinkError
+from twinning.tokens import LinkError, Purpose
 
 blueprint = localized_blueprint("memberships", __name__)
 
@@ -47,6 +48,7 @@ def _members_page(profile: Profile, invite_form, status: int = 200,
         "memberships/members.html", profile=profile, members=service.members_of(profile),
         invitations=service.pending_invitations(profile), invite_form=invite_form,
         role_form=forms.RoleForm(), handover_link=handover_link,
+        link_days=tokens.lifetime_days(Purpose.INVITATION),
     ), status
 
 

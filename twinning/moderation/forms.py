@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, TextAreaField
 
+from twinning.forms import as_choices
 from twinning.presenters import ROLE_LABELS
 
 
@@ -16,7 +17,7 @@ class ReasonForm(FlaskForm):
 
 
 class AccountRoleForm(FlaskForm):
-    role = SelectField(_l("Role"), choices=[(role.value, label)
-                                             for role, label in ROLE_LABELS.items()])
+    role = SelectField(_l("Role"), choices=as_choices(
+        (role.value, label) for role, label in ROLE_LABELS.items()))
     facilitator = BooleanField(_l("Facilitator: may keep profiles for organisations without "
                                   "internet access"))

@@ -54,13 +54,14 @@ def compose(template: str, to: str, lang: str | None, subject: Any,
     message["Subject"] = subject_text
     message["Date"] = format_datetime(datetime.now(UTC))
     message["Message-ID"] = make_msgid(domain=_domain(sender))
-    message["Content-Language"] = chosen
     message["Auto-Submitted"] = "auto-generated"
     if unsubscribe_url:
         message["List-Unsubscribe"] = f"<{unsubscribe_url}>"
         message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message.set_content(text)
     message.add_alternative(html, subtype="html")
+    # After the content: setting the content replaces every Content-* header.
+    message["Content-Language"] = chosen
     return message
 
 

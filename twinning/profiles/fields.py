@@ -104,7 +104,8 @@ FIELDS: tuple[ProfileField, ...] = (
                  attribute="longitude"),
     ProfileField("status", FieldKind.CHOICE, _l("Status"), choices=ProfileStatus,
                  on_form=False),
-    ProfileField("slug", FieldKind.SLUG, _l("Address name"), max_length=120, on_form=False),
+    ProfileField("slug", FieldKind.SLUG, _l("Name in the web address"), max_length=120,
+                 on_form=False),
     ProfileField("translations", FieldKind.TRANSLATIONS, _l("Other-language versions"),
                  max_length=10_000, on_form=False),
 )

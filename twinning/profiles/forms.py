@@ -24,6 +24,7 @@ from wtforms import (
 )
 from wtforms.widgets import EmailInput, NumberInput, TelInput, TextInput, URLInput
 
+from twinning.forms import as_choices, grouped_choices
 from twinning.i18n import LANGUAGES
 from twinning.matching.records import Tags
 from twinning.models import OrganisationKind, Profile, TextOrigin
@@ -81,22 +82,23 @@ ProfileForm = _form_class()
 
 def prepare(form: FlaskForm, profile: Profile | None) -> None:
     """Fill in the choices, in the reader's language."""
-    form.kind.choices = [("", _l("Choose…"))] + [
-        (kind.value, kind_label(kind)) for kind in OrganisationKind]
-    form.country.choices = {"": [("", _l("Choose…"))], **country_choices()}
+    form.kind.choices = as_choices([("", _l("Choose…"))] + [
+        (kind.value, kind_label(kind)) for kind in OrganisationKind])
+    form.country.choices = grouped_choices({"": [("", _l("Choose…"))], **country_choices()})
     offered = list(current_app.config["PROFILE_FORM_LANGUAGES"])
     for lang in (*(profile.language_codes if profile else ()), *(form.languages.data or ())):
         if lang not in offered:
             offered.append(lang)
-    form.languages.choices = [(lang, language_name(lang)) for lang in offered]
-    form.description_lang.choices = [("", _l("Detect it for me"))] + [
-        (lang, language_name(lang)) for lang in LANGUAGES]
+    form.languages.choices = as_choices((lang, language_name(lang)) for lang in offered)
+    form.description_lang.choices = as_choices([("", _l("Detect it for me"))] + [
+        (lang, language_name(lang)) for lang in LANGUAGES])
     sectors = [(term.code, term_label(term.code)) for term in taxonomy.terms()
                if term.kind == taxonomy.SECTOR]
     capabilities = [(term.code, term_label(term.code)) for term in taxonomy.terms()
                     if term.kind == taxonomy.CAPABILITY]
-    form.sectors.choices = sectors
-    form.needs.choices = form.offers.choices = capabilities
+    form.sectors.choices = as_choices(sectors)
+    form.needs.choices = as_choices(capabilities)
+    form.offers.choices = as_choices(capabilities)
 
 
 def fill_from(form: FlaskForm, profile: Profile, values: dict[str, Any]) -> None:

@@ -95,4 +95,6 @@ def _reading_json(reading: submission.DraftReading,
                      "same_name": item.same_name,
                      "same_description": item.same_description}
                     for item in reading.similar],
+        "html": render_template("profiles/_check_result.html", reading=reading,
+                                suggested=suggested),
     }
