@@ -72,8 +72,8 @@ def test_log_in_and_reset_answer_the_same_whether_or_not_the_address_exists(app,
     wrong_password = log_in(client, "known@example.org", password="not the password at all")
     no_account = log_in(client, "nobody@example.org")
     assert wrong_password.status_code == no_account.status_code == 200
-    assert wrong_password.text.replace("known@example.org", "X") == \
-        no_account.text.replace("nobody@example.org", "X")
+    assert _without_tokens(wrong_password.text).replace("known@example.org", "X") == \
+        _without_tokens(no_account.text).replace("nobody@example.org", "X")
     known = submit(client, "/fr/account/reset", {"email": "known@example.org"})
     unknown = submit(client, "/fr/account/reset", {"email": "nobody@example.org"})
     assert known.status_code == unknown.status_code == 200
@@ -148,7 +148,7 @@ def test_password_reset_link_works_once_and_signs_other_devices_out(app, client)
 
 def test_an_expired_link_says_so(make_app):
     app = make_app(RESET_LINK_MAX_AGE=-1)
-    make_user(app, "known@example.org")
+    make_user(app, "known@example.org", lang="en")
     client = app.test_client()
     submit(client, "/en/account/reset", {"email": "known@example.org"})
     link = link_in(mails_to(app, "known@example.org")[-1], "/account/reset/")
@@ -171,7 +171,7 @@ def test_change_password_needs_the_current_one(app):
 
 
 def test_change_of_address_is_confirmed_from_the_new_address(app):
-    client = signed_in(app, "old@example.org")
+    client = signed_in(app, "old@example.org", lang="en")
     make_user(app, "taken@example.org")
     taken = submit(client, "/en/account/email", {"email": "taken@example.org",
                                                  "password": PASSWORD})
