@@ -7,6 +7,7 @@ for a moderator, then enters the directory, the API and the matching index at on
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from urllib.parse import quote, unquote
 
 import pytest
@@ -24,6 +25,7 @@ from site_helpers import (
 )
 
 from twinning.extensions import db
+from twinning.matching.index import BASE_FILE
 from twinning.models import ChangeAction, Profile, ProfileChange, ProfileStatus, Role
 
 ARABIC_COOPERATIVE = {
@@ -102,9 +104,12 @@ def test_a_person_registers_submits_and_a_moderator_publishes(demo_app, lang, va
     moderator = signed_in(app, "mod@example.org", role=Role.MODERATOR)
     queue = moderator.get("/fr/moderation/")
     assert values["name"] in queue.text and email in queue.text
+    base = Path(app.config["MATCHING_INDEX_FOLDER"]) / BASE_FILE
+    built = base.stat().st_mtime_ns
     approved = submit(moderator, f"/fr/moderation/{quote(slug)}/approve", {},
                       form_page="/fr/moderation/")
     assert approved.status_code == 303
+    assert base.stat().st_mtime_ns == built  # an incremental update, not a rebuild
 
     api = anonymous.get(f"/api/v1/profiles/{quote(slug)}")
     assert api.status_code == 200 and api.get_json()["status"] == "published"

@@ -72,6 +72,8 @@ def register(email: str, password: str, name: str, lang: str) -> None:
     sees the same page either way.
     """
     check_new_account(email, password, name)
+    # Hashed either way, so that the time taken does not tell an existing address apart.
+    password_hash = passwords.hash_password(password)
     existing = find_by_email(email)
     if existing is not None:
         mail.send_template(
@@ -81,7 +83,7 @@ def register(email: str, password: str, name: str, lang: str) -> None:
             reset_link=mail.external_url("accounts.reset", lang=existing.lang),
         )
         return
-    user = User(email=normalise_email(email), password_hash=passwords.hash_password(password),
+    user = User(email=normalise_email(email), password_hash=password_hash,
                 name=name.strip(), lang=lang if lang in LANGUAGES else "fr",
                 consent_at=_now(), email_opt_outs=[])
     db.session.add(user)

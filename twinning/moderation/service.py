@@ -9,6 +9,7 @@ An approved profile enters the matching index at once, by the incremental update
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -25,9 +26,15 @@ MAX_REASON_LENGTH = 2000
 
 
 class ModerationError(ValueError):
+    """The decision was not applied: somebody else was quicker, or the request is wrong."""
+
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+
+
+class MissingReason(ModerationError):
+    """A rejection or archiving without a (short enough) reason: ask for it again."""
 
 
 @dataclass(frozen=True)
@@ -108,59 +115,60 @@ def _admin_count() -> int:
 def _clean_reason(reason: str | None, required: bool) -> str | None:
     reason = (reason or "").strip()
     if required and not reason:
-        raise ModerationError(_("Please give the reason: the organisation will read it."))
+        raise MissingReason(_("Please give the reason: the organisation will read it."))
     if len(reason) > MAX_REASON_LENGTH:
-        raise ModerationError(_("The reason is too long (at most %(limit)d characters).",
-                                limit=MAX_REASON_LENGTH))
+        raise MissingReason(_("The reason is too long (at most %(limit)d characters).",
+                              limit=MAX_REASON_LENGTH))
     return reason or None
 
 
-def _move(profile: Profile, expected: ProfileStatus, new: ProfileStatus) -> None:
-    """Change the status only if it still is ``expected``; else somebody was quicker."""
+@dataclass(frozen=True)
+class Decision:
+    """A moderator's decision: the state it starts from and leads to, whether it needs a
+    reason (the organisation reads it), and the e-mail that tells the profile's owners."""
+
+    source: ProfileStatus
+    target: ProfileStatus
+    action: ChangeAction
+    needs_reason: bool
+    template: str
+    subject: Any
+
+
+APPROVE = Decision(ProfileStatus.PENDING, ProfileStatus.PUBLISHED, ChangeAction.APPROVED,
+                   False, "moderation/approved", _l("Your profile is published"))
+REJECT = Decision(ProfileStatus.PENDING, ProfileStatus.REJECTED, ChangeAction.REJECTED,
+                  True, "moderation/rejected", _l("Your profile was not published"))
+ARCHIVE = Decision(ProfileStatus.PUBLISHED, ProfileStatus.ARCHIVED, ChangeAction.ARCHIVED,
+                   True, "moderation/archived", _l("Your profile was archived"))
+RESTORE = Decision(ProfileStatus.ARCHIVED, ProfileStatus.PUBLISHED, ChangeAction.RESTORED,
+                   False, "moderation/restored", _l("Your profile is published again"))
+
+
+def decide(profile: Profile, moderator: User, decision: Decision,
+           reason: str | None = None) -> None:
+    """Apply ``decision`` if the profile still is in its starting state (one conditional
+    UPDATE: when two moderators act at once, exactly one wins), record it, bring the
+    matching index up to date when the directory changed, and tell the owners."""
+    reason = _clean_reason(reason, required=decision.needs_reason)
     result = db.session.execute(
-        sa.update(Profile).where(Profile.id == profile.id, Profile.status == expected)
-        .values(status=new).execution_options(synchronize_session=False)
+        sa.update(Profile).where(Profile.id == profile.id, Profile.status == decision.source)
+        .values(status=decision.target).execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:
         db.session.rollback()
         raise ModerationError(_("Somebody else has just dealt with this profile: nothing "
                                 "was changed."))
     db.session.refresh(profile)
-
-
-def approve(profile: Profile, moderator: User) -> None:
-    _move(profile, ProfileStatus.PENDING, ProfileStatus.PUBLISHED)
-    history.record(profile, ChangeAction.APPROVED, moderator)
+    history.record(profile, decision.action, moderator, reason=reason)
     db.session.commit()
-    suggestions.profiles_changed([profile])
-    _tell_owners(profile, "moderation/approved", _l("Your profile is published"))
-
-
-def reject(profile: Profile, moderator: User, reason: str | None) -> None:
-    reason = _clean_reason(reason, required=True)
-    _move(profile, ProfileStatus.PENDING, ProfileStatus.REJECTED)
-    history.record(profile, ChangeAction.REJECTED, moderator, reason=reason)
-    db.session.commit()
-    _tell_owners(profile, "moderation/rejected", _l("Your profile was not published"),
-                 reason=reason)
-
-
-def archive(profile: Profile, moderator: User, reason: str | None) -> None:
-    reason = _clean_reason(reason, required=True)
-    _move(profile, ProfileStatus.PUBLISHED, ProfileStatus.ARCHIVED)
-    history.record(profile, ChangeAction.ARCHIVED, moderator, reason=reason)
-    db.session.commit()
-    suggestions.profiles_changed([profile])
-    _tell_owners(profile, "moderation/archived", _l("Your profile was archived"),
-                 reason=reason)
-
-
-def restore(profile: Profile, moderator: User) -> None:
-    _move(profile, ProfileStatus.ARCHIVED, ProfileStatus.PUBLISHED)
-    history.record(profile, ChangeAction.RESTORED, moderator)
-    db.session.commit()
-    suggestions.profiles_changed([profile])
-    _tell_owners(profile, "moderation/restored", _l("Your profile is published again"))
+    if ProfileStatus.PUBLISHED in (decision.source, decision.target):
+        suggestions.profiles_changed([profile])
+    for user in memberships.owners_of(profile):
+        preferences.notify([user], preferences.PROFILE_MODERATED, decision.template,
+                           decision.subject, profile=profile, reason=reason,
+                           link=mail.external_url("web.profile", slug=profile.slug,
+                                                  lang=user.lang))
 
 
 def archive_without_owner(profile: Profile) -> None:
@@ -171,12 +179,3 @@ def archive_without_owner(profile: Profile) -> None:
         history.record(profile, ChangeAction.ORPHANED, None)
         db.session.flush()
         suggestions.profiles_changed([profile])
-
-
-def _tell_owners(profile: Profile, template: str, subject, **context) -> None:
-    """E-mail each owner in their own language, with a link to the profile."""
-    for user in memberships.owners_of(profile):
-        preferences.notify([user], preferences.PROFILE_MODERATED, template, subject,
-                           profile=profile, **context,
-                           link=mail.external_url("web.profile", slug=profile.slug,
-                                                  lang=user.lang))

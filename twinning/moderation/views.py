@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from twinning.access import admin_required, moderator_required
-from twinning.models import Profile, ProfileStatus, Role
+from twinning.models import Profile, Role
 from twinning.moderation import forms, service
 from twinning.moderation.service import ModerationError
 from twinning.profiles import history as changes
@@ -39,70 +39,52 @@ def _queue_page(failed_slug: str | None = None, error: str | None = None,
                            error=error, reason_form=forms.ReasonForm()), status
 
 
-def _decided(message: str) -> ResponseReturnValue:
-    flash(message)
-    return redirect(url_for("moderation.queue"), 303)
-
-
-def _conflict(error: ModerationError) -> ResponseReturnValue:
-    flash(error.message, "error")
-    return redirect(url_for("moderation.queue"), 303)
+def _decide(slug: str, decision: service.Decision, done: str,
+            back_to_history: bool = False) -> ResponseReturnValue:
+    """Apply a decision from its form; a missing reason shows the page again with the
+    error beside the field, a decision somebody else took first is told in a message."""
+    profile = _profile(slug)
+    form = forms.ReasonForm()
+    if not form.validate():
+        abort(400)
+    try:
+        service.decide(profile, current_user, decision, form.reason.data)
+    except service.MissingReason as error:
+        if back_to_history:
+            return _history_page(profile, error.message, 422)
+        return _queue_page(slug, error.message, 422)
+    except ModerationError as error:
+        flash(error.message, "error")
+    else:
+        flash(done % {"name": profile.name})
+    target = url_for("moderation.history", slug=profile.slug) if back_to_history \
+        else url_for("moderation.queue")
+    return redirect(target, 303)
 
 
 @blueprint.post("/<slug>/approve")
 @moderator_required
 def approve(slug: str) -> ResponseReturnValue:
-    profile = _profile(slug)
-    try:
-        service.approve(profile, current_user)
-    except ModerationError as error:
-        return _conflict(error)
-    return _decided(_("%(name)s is published.", name=profile.name))
+    return _decide(slug, service.APPROVE, _("%(name)s is published."))
 
 
 @blueprint.post("/<slug>/reject")
 @moderator_required
 def reject(slug: str) -> ResponseReturnValue:
-    profile = _profile(slug)
-    form = forms.ReasonForm()
-    if not form.validate():
-        abort(400)
-    try:
-        service.reject(profile, current_user, form.reason.data)
-    except ModerationError as error:
-        if profile.status == ProfileStatus.PENDING:  # the reason was missing or too long
-            return _queue_page(slug, error.message, 422)
-        return _conflict(error)
-    return _decided(_("%(name)s is rejected; its people are told why.", name=profile.name))
+    return _decide(slug, service.REJECT, _("%(name)s is rejected; its people are told why."))
 
 
 @blueprint.post("/<slug>/archive")
 @moderator_required
 def archive(slug: str) -> ResponseReturnValue:
-    profile = _profile(slug)
-    form = forms.ReasonForm()
-    if not form.validate():
-        abort(400)
-    try:
-        service.archive(profile, current_user, form.reason.data)
-    except ModerationError as error:
-        if profile.is_published:
-            return _history_page(profile, error.message, 422)
-        return _conflict(error)
-    flash(_("%(name)s is archived.", name=profile.name))
-    return redirect(url_for("moderation.history", slug=profile.slug), 303)
+    return _decide(slug, service.ARCHIVE, _("%(name)s is archived."), back_to_history=True)
 
 
 @blueprint.post("/<slug>/restore")
 @moderator_required
 def restore(slug: str) -> ResponseReturnValue:
-    profile = _profile(slug)
-    try:
-        service.restore(profile, current_user)
-    except ModerationError as error:
-        return _conflict(error)
-    flash(_("%(name)s is published again.", name=profile.name))
-    return redirect(url_for("moderation.history", slug=profile.slug), 303)
+    return _decide(slug, service.RESTORE, _("%(name)s is published again."),
+                   back_to_history=True)
 
 
 @blueprint.get("/<slug>/history")
