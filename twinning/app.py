@@ -12,6 +12,7 @@ from twinning import (
     cli,
     config,
     errors,
+    exchanges,
     extensions,
     i18n,
     memberships,
@@ -45,6 +46,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     profiles.init_app(app)
     memberships.init_app(app)
     moderation.init_app(app)
+    exchanges.init_app(app)
     notifications.init_app(app)
     api.init_app(app)
     errors.init_app(app)

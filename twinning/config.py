@@ -48,6 +48,18 @@ class Defaults:
     MAIL_TIMEOUT = 20
     MAIL_DEFAULT_SENDER = "Twinning Oriental <no-reply@twinning-oriental.example>"
     MAIL_OUTBOX_FOLDER = ""
+    # Exchanges: a request nobody answered expires after so many days (`flask twinning
+    # expire`), and a declined pair may ask again for the same purpose after the cool-down.
+    EXCHANGE_EXPIRY_DAYS = 30
+    EXCHANGE_COOLDOWN_DAYS = 90
+    # A newly published profile is announced to the organisations it matches at least so
+    # well; the weekly digest shows at most so many new partners, above its own threshold.
+    NEW_PARTNER_THRESHOLD = 0.5
+    DIGEST_SUGGESTIONS = 5
+    DIGEST_THRESHOLD = 0.35
+    # Pages that list many organisations read their best partners from stored rows, which
+    # are computed again after so many days (new profiles may have come in).
+    STORED_SUGGESTIONS_MAX_AGE_DAYS = 7
     # Working languages the profile form offers as boxes to tick (any ISO 639-1 code is
     # accepted by the importer, and a profile's own are always shown).
     PROFILE_FORM_LANGUAGES = ("ar", "fr", "en", "es", "de", "it", "nl", "pt", "ca")

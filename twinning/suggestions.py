@@ -11,19 +11,21 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from functools import cache
 from pathlib import Path
 
 import sqlalchemy as sa
 from flask import current_app
 
+from twinning.exchanges import states
 from twinning.extensions import db
 from twinning.matching.encoder import UniversalSentenceEncoder, VectorCache
 from twinning.matching.index import BASE_FILE, CROSS, DELTA_FILE, MatchIndex
-from twinning.matching.learn import Outcome, learn
-from twinning.matching.records import Match, ProfileRecord, Tags, Term
+from twinning.matching.learn import LearningReport, Outcome, learn
+from twinning.matching.records import Match, ProfileRecord, Reason, Tags, Term
 from twinning.matching.tagger import Tagger
-from twinning.models import Profile
+from twinning.models import Exchange, Profile, StoredSuggestion
 from twinning.reference import taxonomy
 
 INDEX_FOLDER = "matching"
@@ -106,16 +108,37 @@ def rebuild() -> MatchIndex:
         (record_from_profile(profile) for profile in _published_profiles()),
         terms(), encoder=sentence_encoder(), cache=cache,
     )
-    report = learn(index, exchange_outcomes())
-    if report.kept:
-        index.learned = report.scorer
+    apply_learning(index)
     folder = index_folder()
     with _lock:
         index.save(folder)
         if cache is not None:
             cache.save()
         _loaded[str(folder)] = (_stamp(folder), index)
+    forget_stored()
     return index
+
+
+def apply_learning(index: MatchIndex) -> LearningReport:
+    """Fit on the exchanges' outcomes; the learned weights replace the defaults only when
+    they rank held-out outcomes better. The report stays with the index (the "how
+    suggestions are made" page tells it)."""
+    report = learn(index, exchange_outcomes())
+    index.learned = report.scorer if report.kept else None
+    index.learning = report
+    return report
+
+
+def relearn() -> LearningReport:
+    """``flask twinning learn``: learn again on today's outcomes and save the index."""
+    index = get_index()
+    report = apply_learning(index)
+    folder = index_folder()
+    with _lock:
+        index.save(folder)
+        _loaded[str(folder)] = (_stamp(folder), index)
+    forget_stored()
+    return report
 
 
 def _stamp(folder: Path) -> tuple[float, float]:
@@ -160,23 +183,44 @@ def profiles_changed(profiles: list[Profile]) -> None:
     with _lock:
         index.save_delta(folder)
         _loaded[str(folder)] = (_stamp(folder), index)
+    forget_stored([profile.id for profile in profiles])
 
 
 def exchange_outcomes() -> list[Outcome]:
-    """Accepted and declined exchange requests, for learning the weights.
-
-    Exchanges arrive with the exchange workflow; until then there are none and the
-    hand-set defaults stay.
-    """
-    return []
+    """How requests ended, for learning the weights: accepted (and what came after) are
+    positive, declined and expired negative; withdrawn and unanswered ones say nothing."""
+    requester, partner = sa.orm.aliased(Profile), sa.orm.aliased(Profile)
+    rows = db.session.execute(
+        sa.select(requester.slug, partner.slug, Exchange.state)
+        .join(requester, requester.id == Exchange.requester_id)
+        .join(partner, partner.id == Exchange.partner_id)
+        .where(Exchange.state.in_(states.ACCEPTED_OUTCOMES | states.REFUSED_OUTCOMES))
+        .order_by(Exchange.id))
+    return [Outcome(query, candidate, state in states.ACCEPTED_OUTCOMES)
+            for query, candidate, state in rows]
 
 
 def existing_partners(profile: Profile) -> set[str]:
-    """Slugs of partners with an accepted exchange: shown as partnerships, never suggested.
+    """Slugs of the organisations ``profile`` has accepted an exchange with: they are its
+    partners already, and never suggested to it again."""
+    asked = sa.select(Profile.slug).join(Exchange, Exchange.partner_id == Profile.id).where(
+        Exchange.requester_id == profile.id, Exchange.state.in_(states.PARTNERSHIP_STATES))
+    asking = sa.select(Profile.slug).join(Exchange, Exchange.requester_id == Profile.id).where(
+        Exchange.partner_id == profile.id, Exchange.state.in_(states.PARTNERSHIP_STATES))
+    return set(db.session.scalars(sa.union(asked, asking)))
 
-    Exchanges arrive with the exchange workflow; until then there are none.
-    """
-    return set()
+
+def match_between(requester: Profile, partner: Profile) -> dict[str, object]:
+    """The match of two published profiles as each side reads it (reason codes, translated
+    when shown): what an exchange request keeps to show both sides."""
+    index = get_index()
+    if requester.slug not in index or partner.slug not in index:
+        return {}
+    theirs = index.explain_pair(requester.slug, partner.slug)
+    ours = index.explain_pair(partner.slug, requester.slug)
+    return {"score": theirs.score,
+            "requester": [reason.as_dict() for reason in theirs.reasons],
+            "partner": [reason.as_dict() for reason in ours.reasons]}
 
 
 def match_json(suggestion: Suggestion) -> dict[str, object]:
@@ -221,14 +265,6 @@ def for_profiles(profiles: list[Profile], per_profile: int) -> list[tuple[Profil
     return [(profile, for_profile(profile, limit=per_profile)) for profile in profiles]
 
 
-def partnerships(profile: Profile) -> list[Profile]:
-    """Partners with an accepted exchange (see :func:`existing_partners`)."""
-    slugs = existing_partners(profile)
-    if not slugs:
-        return []
-    return list(db.session.scalars(sa.select(Profile).where(Profile.slug.in_(sorted(slugs)))))
-
-
 def inferred_tags(profile: Profile) -> Tags:
     """What the model reads from the profile's texts, whether or not it has codes."""
     record = record_from_profile(profile)
@@ -236,3 +272,60 @@ def inferred_tags(profile: Profile) -> Tags:
     if entry is not None and entry.record == record:
         return entry.inferred
     return tagger().read(record).tags
+
+
+# ----- stored suggestions: pages that list many organisations read them in one query ------
+STORED_PER_PROFILE = 10
+
+
+def stored_for(profiles: list[Profile], per_profile: int) -> dict[int, list[Suggestion]]:
+    """Each profile's best partners (at most ``per_profile``), read from the stored rows;
+    a profile without fresh rows asks the index now and stores its answer for the next
+    reader. Rows go when either profile changes, at a rebuild, when two organisations
+    become partners, and after ``STORED_SUGGESTIONS_MAX_AGE_DAYS`` (new profiles come in)."""
+    fresh_since = datetime.now(UTC) - timedelta(
+        days=current_app.config["STORED_SUGGESTIONS_MAX_AGE_DAYS"])
+    ids = [profile.id for profile in profiles]
+    rows = db.session.execute(
+        sa.select(StoredSuggestion, Profile)
+        .join(Profile, Profile.id == StoredSuggestion.partner_id)
+        .where(StoredSuggestion.profile_id.in_(ids), StoredSuggestion.rank < per_profile,
+               StoredSuggestion.computed_at >= fresh_since)
+        .order_by(StoredSuggestion.profile_id, StoredSuggestion.rank)).all()
+    found: dict[int, list[Suggestion]] = {profile_id: [] for profile_id in ids}
+    for row, partner in rows:
+        found[row.profile_id].append(Suggestion(partner, Match(
+            partner.slug, row.score, tuple(Reason(item["kind"], tuple(item["terms"]))
+                                           for item in row.reasons))))
+    missing = [profile for profile in profiles if not found[profile.id]]
+    if missing:
+        forget_stored([profile.id for profile in missing], as_partners=False)
+    for profile in missing:
+        answered = for_profile(profile, limit=STORED_PER_PROFILE)
+        db.session.add_all(
+            StoredSuggestion(profile_id=profile.id, rank=rank, partner_id=item.profile.id,
+                             score=item.match.score,
+                             reasons=[reason.as_dict() for reason in item.match.reasons])
+            for rank, item in enumerate(answered))
+        found[profile.id] = answered[:per_profile]
+    if missing:
+        db.session.commit()
+    return found
+
+
+def forget_stored(profile_ids: list[int] | None = None, as_partners: bool = True) -> None:
+    """Drop the stored suggestions of these profiles (and, unless ``as_partners`` is
+    false, those in which they are the suggested partner); all of them when None."""
+    query = sa.delete(StoredSuggestion)
+    if profile_ids is not None:
+        condition = StoredSuggestion.profile_id.in_(profile_ids)
+        if as_partners:
+            condition = sa.or_(condition, StoredSuggestion.partner_id.in_(profile_ids))
+        query = query.where(condition)
+    db.session.execute(query)
+    db.session.commit()
+
+
+def forget_pair(first: Profile, second: Profile) -> None:
+    """Two organisations became partners: neither is suggested to the other any more."""
+    forget_stored([first.id, second.id])

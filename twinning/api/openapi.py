@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from twinning.exchanges.states import PARTNERSHIP_STATES
 from twinning.matching.index import CROSS, MODES
 from twinning.matching.records import REASON_KINDS
-from twinning.models import OrganisationKind, TextOrigin
+from twinning.models import OrganisationKind, Purpose, TextOrigin
 from twinning.profiles.fields import FIELDS, FieldKind, ProfileField
 from twinning.profiles.filters import FILTER_PARAMETERS
 from twinning.reference import taxonomy
@@ -80,6 +81,17 @@ def _field_schema(field: ProfileField) -> dict[str, Any]:
 def _profile_schema() -> dict[str, Any]:
     properties = {field.name: _field_schema(field) for field in FIELDS}
     properties["inferred"] = _tag_lists()
+    return {"type": "object", "required": list(properties), "properties": properties}
+
+
+def _partnership_schema() -> dict[str, Any]:
+    """The partner in interchange fields, with the exchange's purpose, date and state."""
+    properties = {field.name: _field_schema(field) for field in FIELDS}
+    properties.update({
+        "purpose": {"type": "string", "enum": [purpose.value for purpose in Purpose]},
+        "since": {"type": "string", "format": "date"},
+        "state": {"type": "string", "enum": sorted(PARTNERSHIP_STATES)},
+    })
     return {"type": "object", "required": list(properties), "properties": properties}
 
 
@@ -188,6 +200,14 @@ def openapi_document(max_per_page: int) -> dict[str, Any]:
                 "responses": {"200": _json("MatchList", "Suggested partners"),
                               "400": error, "404": error},
             }},
+            "/profiles/{slug}/partnerships": {"get": {
+                "operationId": "getPartnerships",
+                "summary": "Organisations the profile has accepted an exchange with",
+                "parameters": [{"name": "slug", "in": "path", "required": True,
+                                "schema": {"type": "string"}}],
+                "responses": {"200": _json("PartnershipList", "Partnerships, newest first"),
+                              "404": error},
+            }},
             "/taxonomy": {"get": {
                 "operationId": "getTaxonomy",
                 "summary": "Sector and capability codes with labels and synonyms",
@@ -212,6 +232,13 @@ def openapi_document(max_per_page: int) -> dict[str, Any]:
                     "page": {"type": "integer", "minimum": 1},
                     "per_page": {"type": "integer", "minimum": 1, "maximum": max_per_page},
                 },
+            },
+            "Partnership": _partnership_schema(),
+            "PartnershipList": {
+                "type": "object",
+                "required": ["items"],
+                "properties": {"items": {"type": "array",
+                                         "items": {"$ref": "#/components/schemas/Partnership"}}},
             },
             "Match": _match_schema(),
             "MatchList": {

@@ -9,6 +9,7 @@ from flask.typing import ResponseReturnValue
 
 from twinning import suggestions
 from twinning.api.openapi import openapi_document
+from twinning.exchanges import service as exchanges
 from twinning.models import Profile
 from twinning.profiles import queries, service
 from twinning.profiles.exporter import to_interchange
@@ -28,18 +29,21 @@ from twinning.reference import taxonomy
 blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
 
 
-def profile_json(profile: Profile) -> dict[str, Any]:
-    """Interchange fields, every key present (null or [] when empty), the slug, and the
-    codes the model reads from the description (``inferred``). Contact details stay null:
-    the API is anonymous, and they are shown only to signed-in people."""
+def interchange_json(profile: Profile) -> dict[str, Any]:
+    """Interchange fields, every key present (null or [] when empty). Contact details stay
+    null: the API is anonymous, and they are shown only to signed-in people."""
     values = to_interchange(profile)
-    body = {
+    return {
         field.name: None if field.contact else
         values.get(field.name, [] if field.multiple else None)
         for field in FIELDS
     }
-    body["inferred"] = suggestions.tags_json(suggestions.inferred_tags(profile))
-    return body
+
+
+def profile_json(profile: Profile) -> dict[str, Any]:
+    """The interchange fields and the codes the model reads in the texts (``inferred``)."""
+    return {**interchange_json(profile),
+            "inferred": suggestions.tags_json(suggestions.inferred_tags(profile))}
 
 
 @blueprint.get("/profiles")
@@ -79,6 +83,23 @@ def get_matches(slug: str) -> ResponseReturnValue:
     mode = parse_mode(request.args)
     found = suggestions.for_profile(profile, limit=limit, mode=mode)
     return jsonify(items=[suggestions.match_json(item) for item in found])
+
+
+@blueprint.get("/profiles/<slug>/partnerships")
+def get_partnerships(slug: str) -> ResponseReturnValue:
+    """The organisations a profile has accepted an exchange with, newest first."""
+    reject_unknown(request.args, ())
+    profile = service.get_published(slug)
+    if profile is None:
+        abort(404, description=f"no published profile {slug!r}")
+    items = []
+    for exchange in exchanges.partnerships_of(profile):
+        partner = exchange.other(profile.id)
+        if partner.is_published:
+            items.append({**interchange_json(partner), "purpose": exchange.purpose.value,
+                          "since": exchange.accepted_at.date().isoformat(),
+                          "state": exchange.state.value})
+    return jsonify(items=items)
 
 
 @blueprint.get("/taxonomy")

@@ -12,6 +12,8 @@ import click
 from flask.cli import with_appcontext
 from flask_babel import gettext as _
 
+from twinning import suggestions
+from twinning.exchanges import demo as exchanges_demo
 from twinning.extensions import db
 from twinning.profiles import demo, exporter, importer, service
 from twinning.profiles.importer import ParseResult
@@ -114,6 +116,10 @@ def demo_command(force: bool, if_empty: bool) -> None:
               "data anyway.", count=existing)
         )
     _report_or_save(demo.parse_demo(), dry_run=False)
+    written = exchanges_demo.load(exchanges_demo.demo_items())
+    report = suggestions.relearn()
+    click.echo(_("%(count)d past exchange(s) loaded; the model learned from %(outcomes)d "
+                 "outcome(s).", count=written, outcomes=report.outcomes))
 
 
 @twinning_group.command("taxonomy-sync")

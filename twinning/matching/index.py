@@ -30,7 +30,7 @@ from twinning.matching.storage import atomic_write
 from twinning.matching.tagger import NEED, OFFER, Reading, Tagger
 
 # Bump when features or scoring change: saved indexes built by another version are stale.
-MODEL_VERSION = "1"
+MODEL_VERSION = "2"
 INFERRED_WEIGHT = 0.7
 CONCEPT_REPEAT = 2  # concepts weigh twice a stem in the TF-IDF
 MEANING_CHUNK = 2000
@@ -71,6 +71,7 @@ class MatchIndex:
         self.encoder = encoder
         self.weights = weights
         self.learned = None  # a learn.LearnedScorer that beat the defaults, if any
+        self.learning = None  # the last learn.LearningReport, kept or not
         self.languages: list[str] = []
         self.vectorizer: TfidfVectorizer | None = None
         self.segments: list[Segment] = []
@@ -214,8 +215,7 @@ class MatchIndex:
                 continue
             features = derived_features(pair_features(query, segment, self.compat),
                                         self.weights)
-            scores = self.learned.score(features) if self.learned else \
-                default_score(features, self.weights)
+            scores = self._scores(features)
             mask = segment.active & (features["kind"] > 0)
             if mode == CROSS:
                 mask &= segment.side != query.side[0]
@@ -225,6 +225,20 @@ class MatchIndex:
                 mask[row_index] = False
             results.append((np.where(mask, scores, -1.0), features, segment))
         return results
+
+    def _scores(self, features: dict[str, np.ndarray]) -> np.ndarray:
+        return self.learned.score(features) if self.learned else \
+            default_score(features, self.weights)
+
+    def explain_pair(self, query: str, candidate: str) -> Match:
+        """The match of two indexed profiles from ``query``'s point of view, whatever its
+        rank among the suggestions (an exchange request shows it to both sides)."""
+        [features] = self.pair_features(query, [candidate])
+        score = self._scores({name: np.array([value]) for name, value in features.items()})
+        asking, asked = self.entries[query], self.entries[candidate]
+        return Match(candidate, round(float(score[0]), 4),
+                     explain(asking.record, asking.tags, asked.record, asked.tags, features,
+                             self.compat), features)
 
     def pair_features(self, query: str, candidates: Sequence[str]) -> list[dict[str, float]]:
         """The features of (query, candidate) for each candidate key, as learning reads them."""

@@ -2,6 +2,14 @@
 
 from twinning.models.account import Invitation, MemberRole, Membership, Role, User
 from twinning.models.change import ChangeAction, ProfileChange
+from twinning.models.exchange import (
+    Exchange,
+    ExchangeMessage,
+    ExchangeState,
+    ExchangeTransition,
+    Purpose,
+)
+from twinning.models.notification import DigestEntry, Notification
 from twinning.models.profile import (
     OrganisationKind,
     Profile,
@@ -11,22 +19,31 @@ from twinning.models.profile import (
     TextOrigin,
 )
 from twinning.models.reference_state import ReferenceState
+from twinning.models.suggestion import StoredSuggestion
 from twinning.models.taxonomy import TaxonomyTerm, TermKind
 from twinning.models.territory import Territory
 
 __all__ = [
     "ChangeAction",
+    "DigestEntry",
+    "Exchange",
+    "ExchangeMessage",
+    "ExchangeState",
+    "ExchangeTransition",
     "Invitation",
     "MemberRole",
     "Membership",
+    "Notification",
     "OrganisationKind",
     "Profile",
     "ProfileChange",
     "ProfileLanguage",
     "ProfileStatus",
     "ProfileTranslation",
+    "Purpose",
     "ReferenceState",
     "Role",
+    "StoredSuggestion",
     "TaxonomyTerm",
     "TermKind",
     "Territory",

@@ -19,7 +19,8 @@ from twinning import suggestions
 from twinning.extensions import db
 from twinning.memberships import service as memberships
 from twinning.models import ChangeAction, Profile, ProfileChange, ProfileStatus, Role, User
-from twinning.notifications import mail, preferences
+from twinning.notifications import events, mail, suggested
+from twinning.notifications import service as notifications
 from twinning.profiles import history, similarity
 
 MAX_REASON_LENGTH = 2000
@@ -164,11 +165,14 @@ def decide(profile: Profile, moderator: User, decision: Decision,
     db.session.commit()
     if ProfileStatus.PUBLISHED in (decision.source, decision.target):
         suggestions.profiles_changed([profile])
-    for user in memberships.owners_of(profile):
-        preferences.notify([user], preferences.PROFILE_MODERATED, decision.template,
-                           decision.subject, profile=profile, reason=reason,
-                           link=mail.external_url("web.profile", slug=profile.slug,
-                                                  lang=user.lang))
+    notifications.notify(
+        memberships.owners_of(profile), events.PROFILE_MODERATED, profile=profile,
+        data={"state": decision.target.value, "reason": reason},
+        email=notifications.Email(decision.template, decision.subject, {"reason": reason}),
+        link=lambda user: mail.external_url("web.profile", slug=profile.slug,
+                                            lang=user.lang))
+    if decision.target == ProfileStatus.PUBLISHED:
+        suggested.tell_new_partners(profile)
 
 
 def archive_without_owner(profile: Profile) -> None:

@@ -3,20 +3,12 @@ message itself, without signing in (``List-Unsubscribe``, one click)."""
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
-
 from twinning import tokens
 from twinning.extensions import db
 from twinning.models import User
 from twinning.notifications import mail
+from twinning.notifications.events import EVENTS
 from twinning.tokens import LinkError, Purpose
-
-PROFILE_MODERATED = "profile_moderated"
-# Each kind of notification a person may stop receiving by e-mail, and how it is called.
-EVENTS = {
-    PROFILE_MODERATED: _l("When a moderator publishes, rejects, archives or restores a "
-                          "profile I keep"),
-}
 
 
 def wants_email(user: User, event: str) -> bool:
@@ -47,11 +39,11 @@ def unsubscribe(token: str) -> tuple[User, str]:
     return user, event
 
 
-def notify(users: list[User], event: str, template: str, subject, **context) -> None:
-    """E-mail each of ``users`` in their own language, unless they stopped this kind."""
-    for user in users:
-        if not wants_email(user, event):
-            continue
-        mail.send(mail.compose(template, user.email, user.lang, subject,
-                               unsubscribe_url=unsubscribe_url(user, event), user=user,
-                               **context))
+def email(user: User, event: str, template: str, subject, **context) -> bool:
+    """E-mail ``user`` in their own language, unless they stopped this kind; with the link
+    that stops it (``List-Unsubscribe``). True when a message was sent."""
+    if not wants_email(user, event):
+        return False
+    return mail.send(mail.compose(template, user.email, user.lang, subject,
+                                  unsubscribe_url=unsubscribe_url(user, event), user=user,
+                                  **context))

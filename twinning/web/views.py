@@ -7,6 +7,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from twinning import suggestions
+from twinning.exchanges import service as exchanges
 from twinning.i18n import current_language
 from twinning.memberships import service as memberships
 from twinning.models import ChangeAction, ProfileStatus
@@ -64,7 +65,9 @@ def profile(slug: str) -> ResponseReturnValue:
     return render_template(
         "web/profile.html", profile=found,
         suggested=suggestions.for_profile(found, limit=SUGGESTIONS_ON_PROFILE),
-        partners=suggestions.partnerships(found),
+        partnerships=exchanges.partnerships_of(found),
+        asking_organisations=exchanges.organisations_to_ask_from(current_user, found)
+        if found.is_published else [],
         inferred=suggestions.inferred_tags(found),
         may_edit=memberships.can_edit(current_user, found),
         may_manage=memberships.can_manage_members(current_user, found),

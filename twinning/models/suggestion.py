@@ -1,0 +1,29 @@
+"""Suggested partners as the matching index last gave them, kept in the database so that a
+page listing many organisations (a territory's dashboard) reads them in one query."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Float, ForeignKey
+from sqlalchemy.orm import Mapped, mapped_column
+
+from twinning.extensions import db
+from twinning.models.types import AwareDateTime, utcnow
+
+
+class StoredSuggestion(db.Model):
+    """One of a profile's best partners. Rows go when either profile changes, when the
+    index is rebuilt, or when the two become partners; they are computed again on demand."""
+
+    __tablename__ = "stored_suggestion"
+
+    profile_id: Mapped[int] = mapped_column(ForeignKey("profile.id", ondelete="CASCADE"),
+                                            primary_key=True)
+    rank: Mapped[int] = mapped_column(primary_key=True)
+    partner_id: Mapped[int] = mapped_column(ForeignKey("profile.id", ondelete="CASCADE"),
+                                            index=True)
+    score: Mapped[float] = mapped_column(Float)
+    reasons: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    computed_at: Mapped[datetime] = mapped_column(AwareDateTime, default=utcnow)
