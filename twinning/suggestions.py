@@ -129,6 +129,21 @@ def apply_learning(index: MatchIndex) -> LearningReport:
     return report
 
 
+@dataclass(frozen=True)
+class LearningSummary:
+    """What the "how suggestions are made" page tells of the learning path."""
+
+    accepted: int
+    refused: int
+    report: LearningReport | None
+
+
+def learning_summary() -> LearningSummary:
+    outcomes = exchange_outcomes()
+    accepted = sum(outcome.accepted for outcome in outcomes)
+    return LearningSummary(accepted, len(outcomes) - accepted, get_index().learning)
+
+
 def relearn() -> LearningReport:
     """``flask twinning learn``: learn again on today's outcomes and save the index."""
     index = get_index()
@@ -257,12 +272,6 @@ def for_profile(profile: Profile, limit: int = 10, mode: str = CROSS) -> list[Su
 def tagger() -> Tagger:
     """The model's reader of free text, built once per process."""
     return Tagger(terms())
-
-
-def for_profiles(profiles: list[Profile], per_profile: int) -> list[tuple[Profile,
-                                                                         list[Suggestion]]]:
-    """Each profile with its best partners (a territory's organisations, for instance)."""
-    return [(profile, for_profile(profile, limit=per_profile)) for profile in profiles]
 
 
 def inferred_tags(profile: Profile) -> Tags:

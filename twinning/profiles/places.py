@@ -11,14 +11,19 @@ from twinning.reference.countries import MOROCCO
 from twinning.reference.territories import PROVINCE, Place
 
 
-def profiles_of_place(place: Place) -> list[Profile]:
-    """Published profiles of a province (any town in it) or of one town."""
+def in_place(place: Place) -> sa.ColumnElement[bool]:
+    """Published profiles of a province (any town in it) or of one town: the one condition
+    the place pages, the territory page and the dashboard share."""
     if place.level == PROVINCE:
         where = Profile.province == place.code
     else:
         where = Profile.city == place.name("fr")
+    return sa.and_(Profile.is_published, Profile.country == MOROCCO, where)
+
+
+def profiles_of_place(place: Place) -> list[Profile]:
     return list(db.session.scalars(
-        sa.select(Profile).where(Profile.is_published, Profile.country == MOROCCO, where)
+        sa.select(Profile).where(in_place(place))
         .options(*Profile.details_loaded()).order_by(Profile.kind, Profile.name)
     ))
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Flask, abort, current_app, redirect, render_template, request, url_for
+from flask import Flask, abort, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from twinning import suggestions
+from twinning.dashboard import service as territory_figures
 from twinning.exchanges import service as exchanges
 from twinning.i18n import current_language
 from twinning.memberships import service as memberships
@@ -122,16 +123,17 @@ def territory(code: str) -> ResponseReturnValue:
     place = places.find_place(code)
     if place is None:
         abort(404)
-    organisations = places.profiles_of_place(place)
+    listed = territory_figures.organisations(place, _page_number(), PER_PAGE)
+    suggested = suggestions.stored_for(listed.items, SUGGESTIONS_PER_ORGANISATION)
     return render_template(
-        "web/territory.html", place=place,
-        entries=suggestions.for_profiles(organisations, SUGGESTIONS_PER_ORGANISATION),
+        "web/territory.html", place=place, listed=listed,
+        entries=[(profile, suggested[profile.id]) for profile in listed.items],
     )
 
 
 @blueprint.get("/about")
 def about() -> ResponseReturnValue:
-    return render_template("web/about.html")
+    return render_template("web/about.html", learning=suggestions.learning_summary())
 
 
 @blueprint.get("/privacy")
@@ -141,8 +143,4 @@ def privacy() -> ResponseReturnValue:
 
 @blueprint.get("/map")
 def map_page() -> ResponseReturnValue:
-    return render_template(
-        "web/map.html", profiles=places.profiles_with_coordinates(),
-        tile_url=current_app.config["MAP_TILE_URL"],
-        attribution=current_app.config["MAP_ATTRIBUTION"],
-    )
+    return render_template("web/map.html", profiles=places.profiles_with_coordinates())
