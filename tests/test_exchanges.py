@@ -135,6 +135,11 @@ def test_only_the_right_side_may_answer(pair):
         with pytest.raises(ExchangeError):
             service.act(_user("claire@example.fr"), exchange, "withdraw")
         assert exchange.state == ExchangeState.SENT
+        make_user(pair, "outsider@example.org")
+        service.act(_user("claire@example.fr"), exchange, "accept")
+        with pytest.raises(ExchangeError) as outsider:
+            service.act(_user("outsider@example.org"), exchange, "start")
+        assert outsider.value.status == 403 and exchange.state == ExchangeState.ACCEPTED
 
 
 def test_completing_needs_a_report(pair):

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 from matching_helpers import HashingEncoder, load_terms, record
 
 from twinning.matching.index import ANY, PEER, MatchIndex
 from twinning.matching.records import Reason
+from twinning.matching.scoring import DEFAULT_WEIGHTS
 
 TERMS = load_terms()
 
@@ -160,10 +163,12 @@ def test_save_load_and_delta_round_trip(index, tmp_path):
     assert "late" in loaded and "german-only" not in loaded
 
 
-def test_staleness_follows_the_taxonomy_and_the_encoder(index):
+def test_staleness_follows_the_taxonomy_the_encoder_and_the_weights(index):
     assert not index.is_stale(TERMS, HashingEncoder.name)
     assert index.is_stale(TERMS, None)
     assert index.is_stale(TERMS[:-1], HashingEncoder.name)
+    changed = dataclasses.replace(DEFAULT_WEIGHTS, sector=DEFAULT_WEIGHTS.sector + 0.01)
+    assert index.is_stale(TERMS, HashingEncoder.name, changed)
 
 
 def test_works_without_an_encoder():

@@ -159,10 +159,13 @@ def act(user: User, exchange: Exchange, action: str, note: str | None = None) ->
     An action the state does not allow is refused (409) and changes nothing; so is one
     somebody else took first. An action of the other side is refused (403).
     """
+    sides = sides_of(user, exchange)
+    if not sides:
+        raise ExchangeError(_("Only the two organisations' members can do this."), 403)
     transition = states.find(action, exchange.state)
     if transition is None:
         raise ExchangeError(_illegal(exchange, action), 409)
-    if transition.by != states.EITHER and transition.by not in sides_of(user, exchange):
+    if transition.by != states.EITHER and transition.by not in sides:
         raise ExchangeError(_("Only the other organisation's members can do this."), 403)
     text = _clean_text(note, MAX_NOTE_LENGTH, transition.note or "note",
                        required=transition.note_required)

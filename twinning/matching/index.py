@@ -47,10 +47,23 @@ def _identity(tokens: list[str]) -> list[str]:
     return tokens
 
 
-def terms_fingerprint(terms: Sequence[Term]) -> str:
-    payload = json.dumps([[t.code, t.kind, t.labels, t.synonyms] for t in terms],
-                         sort_keys=True, ensure_ascii=False)
+def _digest(value: object) -> str:
+    payload = json.dumps(value, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def build_stamp(terms: Sequence[Term], encoder_name: str | None,
+                weights: Weights = DEFAULT_WEIGHTS) -> dict[str, str | None]:
+    """What an index was built from: the model's code version, its weights, the lexicon
+    files, the taxonomy and the encoder. A saved index whose stamp differs is stale, so a
+    changed weight or lexicon entry is never served from an old index."""
+    return {
+        "model_version": MODEL_VERSION,
+        "weights": _digest(weights.as_dict()),
+        "terms": _digest([[t.code, t.kind, t.labels, t.synonyms] for t in terms]),
+        "lexicon": lexicon.content_hash(),
+        "encoder": encoder_name,
+    }
 
 
 @dataclass
@@ -77,16 +90,8 @@ class MatchIndex:
         self.segments: list[Segment] = []
         self.location: dict[str, tuple[int, int]] = {}
         self.entries: dict[str, Entry] = {}
-        self.fingerprint = self._fingerprint()
+        self.fingerprint = build_stamp(self.terms, encoder.name if encoder else None, weights)
         self.base_id = ""  # names the saved base a delta file belongs to
-
-    def _fingerprint(self) -> dict[str, str | None]:
-        return {
-            "model_version": MODEL_VERSION,
-            "terms": terms_fingerprint(self.terms),
-            "lexicon": lexicon.content_hash(),
-            "encoder": self.encoder.name if self.encoder else None,
-        }
 
     # ----- building -------------------------------------------------------------------
     @classmethod
@@ -289,13 +294,9 @@ class MatchIndex:
         ]
 
     # ----- persistence ----------------------------------------------------------------
-    def is_stale(self, terms: Sequence[Term], encoder_name: str | None) -> bool:
-        return self.fingerprint != {
-            "model_version": MODEL_VERSION,
-            "terms": terms_fingerprint(terms),
-            "lexicon": lexicon.content_hash(),
-            "encoder": encoder_name,
-        }
+    def is_stale(self, terms: Sequence[Term], encoder_name: str | None,
+                 weights: Weights = DEFAULT_WEIGHTS) -> bool:
+        return self.fingerprint != build_stamp(terms, encoder_name, weights)
 
     def save(self, folder: Path) -> None:
         """Write the whole index atomically; the delta file of the previous base goes."""
