@@ -11,6 +11,7 @@ from twinning import (
     api,
     cli,
     config,
+    dashboard,
     errors,
     exchanges,
     extensions,
@@ -47,6 +48,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     memberships.init_app(app)
     moderation.init_app(app)
     exchanges.init_app(app)
+    dashboard.init_app(app)
     notifications.init_app(app)
     api.init_app(app)
     errors.init_app(app)

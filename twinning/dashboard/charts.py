@@ -22,14 +22,14 @@ MUTED = "#4a5468"
 LINE = "#d2cec4"
 # Series colours (the accent, then the focus colour of style.css): ≥ 3:1 against white.
 COLOURS = ("#0b5d6b", "#b3400a")
-FONT = 13
-SMALL = 11
+FONT = 15
+SMALL = 12
 LABEL_CHARACTERS = 30  # longer labels are cut in the chart (whole in the table)
 
 # Horizontal bars: a label column, the bars, room for the value after the longest bar.
-ROW = 26
-BAR = 16
-LABEL_WIDTH = 230
+ROW = 28
+BAR = 18
+LABEL_WIDTH = 250
 VALUE_WIDTH = 56
 PAD = 8
 
@@ -154,5 +154,5 @@ def _legend(canvas: _Canvas, series: Sequence[Series]) -> list[str]:
     for number, item in enumerate(series):
         parts.append(canvas.rect(x, 8, 12, 12, COLOURS[number % len(COLOURS)]))
         parts.append(canvas.text(x + 18, 19, item.label, "start", SMALL))
-        x += 18 + 8 * len(item.label) + 24
+        x += 18 + 9 * len(item.label) + 24
     return parts

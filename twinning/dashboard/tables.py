@@ -44,6 +44,11 @@ class Table:
     # The first day of each row's month, for the month chart's own short labels.
     months: tuple[date, ...] = ()
 
+    @property
+    def is_empty(self) -> bool:
+        """Nothing counted yet: no row, or only zeros (a year without an exchange)."""
+        return not any(isinstance(cell, int) and cell for row in self.rows for cell in row)
+
 
 @dataclass(frozen=True)
 class Entry:

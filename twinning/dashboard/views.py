@@ -11,7 +11,7 @@ the exchange counts name nobody. Signed out: the log-in page, then back here.
 
 from __future__ import annotations
 
-from flask import Response, abort, current_app, redirect, render_template, request, url_for
+from flask import Response, abort, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -68,9 +68,7 @@ def territory(code: str) -> ResponseReturnValue:
         entries=tables.entries(listed.items), pipeline=tables.pipeline(place),
         summary=service.summary(place),
         charts=[(table, tables.chart(table, rtl)) for table in charted],
-        mapped=service.with_coordinates(place), provinces=territories.provinces(),
-        tile_url=current_app.config["MAP_TILE_URL"],
-        attribution=current_app.config["MAP_ATTRIBUTION"])
+        mapped=service.with_coordinates(place), provinces=territories.provinces())
 
 
 def _download(place: Place, name: str) -> Response:

@@ -1,5 +1,5 @@
 /* The map of organisations: Leaflet served by the app. The markers come from the page's own
-   list (items with data-lat/data-lon and a link, named by the map's data-list), so that
+   list (named by the map's data-list; each link carries data-lat/data-lon), so that
    without JavaScript, or without tiles, the same organisations are listed. */
 (function () {
   "use strict";
@@ -8,8 +8,8 @@
   var element = document.getElementById("map");
   if (!element || typeof L === "undefined") { return; }
   var list = document.getElementById(element.dataset.list);
-  var items = list ? list.querySelectorAll("li[data-lat][data-lon]") : [];
-  if (!items.length) { return; }
+  var links = list ? list.querySelectorAll("a[data-lat][data-lon]") : [];
+  if (!links.length) { return; }
   // The box is shown before Leaflet measures it: a map made in a hidden box has no size,
   // fitBounds then falls to zoom 0 and every marker lands in the top-left corner.
   element.classList.add("map-ready");
@@ -18,14 +18,13 @@
     maxZoom: 18,
     attribution: element.dataset.attribution
   }).addTo(map);
-  var markers = Array.prototype.map.call(items, function (item) {
-    var source = item.querySelector("a");
+  var markers = Array.prototype.map.call(links, function (source) {
     var name = source.textContent.trim();
     var link = document.createElement("a");
     link.href = source.href;
     link.textContent = name;
     link.dir = "auto";
-    return L.marker([parseFloat(item.dataset.lat), parseFloat(item.dataset.lon)],
+    return L.marker([parseFloat(source.dataset.lat), parseFloat(source.dataset.lon)],
                     { title: name, alt: name }).bindPopup(link);
   });
   var group = L.featureGroup(markers).addTo(map);
