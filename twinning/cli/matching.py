@@ -67,36 +67,57 @@ def matches_command(reference: str, limit: int, fmt: str, mode: str) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of tables.")
 @click.option("--tags", "tags_file", type=click.Path(exists=True, dir_okay=False),
               help="Gold codes (external_id → sectors/needs/offers): also score the tagger.")
+@click.option("--tagging", "tagging_file", type=click.Path(exists=True, dir_okay=False),
+              help="More profiles, read only for the tagger's figures (with --tags).")
 @with_appcontext
 def evaluate_command(profiles_file: str, truth_file: str, as_json: bool,
-                     tags_file: str | None) -> None:
+                     tags_file: str | None, tagging_file: str | None) -> None:
     """Rank PROFILES against TRUTH (query external_id → relevant external_ids): the model and
-    three baselines, P@1, P@5, R@10, MRR and nDCG@10, by language and coding splits."""
-    parsed = importer.parse(Path(profiles_file).read_bytes(), profiles_file,
-                            file_format(profiles_file, None))
+    three baselines, P@1, P@5, R@10, MRR and nDCG@10, by language, coding, named splits and
+    both directions; with --tags, the tagger's precision and recall, also on the profiles
+    held out of its tuning."""
+    truth, named, judged_apart = _truth(Path(truth_file))
+    with tempfile.TemporaryDirectory(prefix="twinning-evaluate-") as folder:
+        records = _records_through_a_temporary_database(_parsed(profiles_file), Path(folder))
+        extra = _records_through_a_temporary_database(_parsed(tagging_file), Path(folder),
+                                                      "tagging") if tagging_file else []
+    evaluation = run_evaluation(records, truth, suggestions.terms(),
+                                suggestions.sentence_encoder(), named, judged_apart)
+    report = {"queries": evaluation.counts, "scores": evaluation.scores}
+    if tags_file:
+        gold, held_out = _gold(Path(tags_file))
+        everyone = [*records, *extra]
+        report["tagger"] = tagger_scores(everyone, gold, suggestions.tagger())
+        report["tagger_held_out"] = tagger_scores(
+            [record for record in everyone if record.key in held_out], gold,
+            suggestions.tagger())
+    if as_json:
+        click.echo(json.dumps(report, indent=2))
+        return
+    click.echo(format_table(evaluation))
+    for name, title in (("tagger", _("tagger (codes read from text), every gold profile")),
+                        ("tagger_held_out", _("tagger, profiles held out of its tuning"))):
+        if report.get(name):
+            click.echo(format_tagger_table(report[name], title))
+
+
+def _parsed(path: str):
+    parsed = importer.parse(Path(path).read_bytes(), path, file_format(path, None))
     for error in parsed.errors:
         click.echo(str(error), err=True)
     if parsed.errors:
         raise click.ClickException(_("%(count)d error(s): nothing was evaluated.",
                                      count=len(parsed.errors)))
-    truth = _truth(Path(truth_file))
-    with tempfile.TemporaryDirectory(prefix="twinning-evaluate-") as folder:
-        records = _records_through_a_temporary_database(parsed.records, Path(folder))
-    evaluation = run_evaluation(records, truth, suggestions.terms(),
-                                suggestions.sentence_encoder())
-    tagging = None
-    if tags_file:
-        gold = _json_object(Path(tags_file))
-        tagging = tagger_scores(records, gold, suggestions.tagger())
-    if as_json:
-        report = {"queries": evaluation.counts, "scores": evaluation.scores}
-        if tagging is not None:
-            report["tagger"] = tagging
-        click.echo(json.dumps(report, indent=2))
-        return
-    click.echo(format_table(evaluation))
-    if tagging is not None:
-        click.echo(format_tagger_table(tagging))
+    return parsed.records
+
+
+def _gold(path: Path) -> tuple[dict, set[str]]:
+    """Gold codes by external_id, and the profiles held out of the tagger's tuning (a
+    ``{"profiles": …, "held_out": […]}`` wrapper; a plain mapping holds none out)."""
+    content = _json_object(path)
+    if "profiles" in content:
+        return content["profiles"], set(content.get("held_out", []))
+    return content, set()
 
 
 def _json_object(path: Path) -> dict:
@@ -110,19 +131,28 @@ def _json_object(path: Path) -> dict:
     return value
 
 
-def _truth(path: Path) -> dict[str, list[str]]:
-    """Query external_id → relevant external_ids (a ``{"queries": …}`` wrapper is accepted)."""
-    truth = _json_object(path)
-    truth = truth.get("queries", truth)
+def _truth(path: Path) -> tuple[dict[str, list[str]], dict[str, list[str]], list[str]]:
+    """Query external_id → relevant external_ids (a ``{"queries": …}`` wrapper is accepted,
+    with ``"splits"``: split name → the queries it holds, and ``"judged_apart"``: the
+    profiles of parts judged on their own)."""
+    content = _json_object(path)
+    truth = content.get("queries", content)
+    named = content.get("splits", {}) if "queries" in content else {}
+    judged_apart = content.get("judged_apart", []) if "queries" in content else []
     if not isinstance(truth, dict) or not all(
             isinstance(relevant, list) and all(isinstance(key, str) for key in relevant)
             for relevant in truth.values()):
         raise click.ClickException(_("%(file)s: expected query external_id → list of "
                                      "relevant external_ids", file=path))
-    return truth
+    if not isinstance(named, dict) or not all(
+            isinstance(queries, list) and set(queries) <= set(truth)
+            for queries in named.values()):
+        raise click.ClickException(_("%(file)s: each split must list queries of the file",
+                                     file=path))
+    return truth, named, judged_apart
 
 
-def _records_through_a_temporary_database(records, folder: Path):
+def _records_through_a_temporary_database(records, folder: Path, name: str = "evaluate"):
     """Import into a throw-away SQLite database, exactly as a real import would store them,
     and read the profiles back as model records keyed by external_id."""
     from twinning import create_app
@@ -131,7 +161,7 @@ def _records_through_a_temporary_database(records, folder: Path):
 
     app = create_app({
         "SECRET_KEY": "evaluate",
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'evaluate.sqlite3'}",
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / (name + '.sqlite3')}",
         "MATCHING_ENCODER": current_app.config["MATCHING_ENCODER"],
     })
     with app.app_context():

@@ -1,15 +1,19 @@
 """Ranking quality on labelled data: the model against three baselines, split several ways.
 
-Metrics per query, averaged: P@1, P@5, R@10, MRR, nDCG@10 (binary relevance). Splits:
-``all``; ``same_language`` / ``cross_language`` (only the relevant partners written in the
-query's language, or only the others — the rest of the relevant partners are taken out of the
-ranking so they neither help nor hurt); ``coded`` / ``text_only`` queries.
+Metrics per query, averaged: P@1, P@5, R@10, MRR, nDCG@10 (binary relevance). Splits of the
+queries as judged: ``all``; ``same_language`` / ``cross_language`` (only the relevant
+partners written in the query's language, or only the others — the rest of the relevant
+partners are taken out of the ranking so they neither help nor hurt); ``coded`` /
+``text_only`` queries; and any named split the truth file lists (``look_alike``,
+``look_alike_test`` …). Then both directions of every judgment: ``from_morocco`` (Moroccan
+queries ranking European candidates) and ``from_europe`` (European queries ranking
+Moroccan ones), where a judgment "C is relevant for Q" is read the other way too.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -21,6 +25,7 @@ from twinning.matching.records import ProfileRecord, Term
 
 METRICS = ("P@1", "P@5", "R@10", "MRR", "nDCG@10")
 SPLITS = ("all", "same_language", "cross_language", "coded", "text_only")
+DIRECTIONS = ("from_morocco", "from_europe")
 Ranker = Callable[[str], list[str]]
 
 
@@ -46,20 +51,35 @@ class Evaluation:
     counts: dict[str, int]
 
 
+def both_ways(truth: Mapping[str, Sequence[str]]) -> dict[str, set[str]]:
+    """Every judgment read both ways: if C is relevant for Q, Q is relevant for C."""
+    combined: dict[str, set[str]] = {query: set(relevant) for query, relevant in truth.items()}
+    for query, relevant in truth.items():
+        for candidate in relevant:
+            combined.setdefault(candidate, set()).add(query)
+    return combined
+
+
 def evaluate(records: Sequence[ProfileRecord], truth: Mapping[str, Sequence[str]],
-             rankers: Mapping[str, Ranker]) -> Evaluation:
+             rankers: Mapping[str, Ranker],
+             named: Mapping[str, Sequence[str]] | None = None,
+             judged_apart: Collection[str] = ()) -> Evaluation:
+    """``named`` splits: name → the queries of ``truth`` they hold. ``judged_apart``: the
+    profiles of parts judged on their own (by reading); nobody judged them for the other
+    parts' queries, nor those parts' profiles for theirs, so such unjudged candidates are
+    taken out of a query's ranking (they neither help nor hurt) unless judged relevant."""
     by_key = {record.key: record for record in records}
-    queries = [key for key in truth if key in by_key]
+    named = named or {}
+    apart = set(judged_apart)
     scores: dict[str, dict[str, dict[str, float]]] = {}
     counts: dict[str, int] = {}
     for method, ranker in rankers.items():
-        per_split: dict[str, list[dict[str, float]]] = {split: [] for split in SPLITS}
-        for key in queries:
+        per_split: dict[str, list[dict[str, float]]] = {
+            split: [] for split in (*SPLITS, *named, *DIRECTIONS)}
+        ranking_of = _remembered(ranker)
+        for key, relevant in _judged(truth, by_key).items():
             query = by_key[key]
-            relevant = {other for other in truth[key] if other in by_key and other != key}
-            if not relevant:
-                continue
-            ranking = [other for other in ranker(key) if other != key]
+            ranking = _without_unjudged(ranking_of(key), key, relevant, apart)
             same = {other for other in relevant
                     if by_key[other].description_lang == query.description_lang}
             for split, wanted in (("all", relevant), ("same_language", same),
@@ -70,6 +90,13 @@ def evaluate(records: Sequence[ProfileRecord], truth: Mapping[str, Sequence[str]
                         [other for other in ranking if other not in hidden], wanted))
             per_split["coded" if query.has_codes else "text_only"].append(
                 query_metrics(ranking, relevant))
+            for name, queries in named.items():
+                if key in queries:
+                    per_split[name].append(query_metrics(ranking, relevant))
+        for key, relevant in _judged(both_ways(truth), by_key).items():
+            direction = "from_morocco" if by_key[key].side == "south" else "from_europe"
+            per_split[direction].append(query_metrics(
+                _without_unjudged(ranking_of(key), key, relevant, apart), relevant))
         scores[method] = {
             split: {metric: float(np.mean([row[metric] for row in rows])) if rows else 0.0
                     for metric in METRICS}
@@ -77,6 +104,38 @@ def evaluate(records: Sequence[ProfileRecord], truth: Mapping[str, Sequence[str]
         }
         counts = {split: len(rows) for split, rows in per_split.items()}
     return Evaluation(scores, counts)
+
+
+def _without_unjudged(ranking: list[str], key: str, relevant: set[str],
+                      apart: set[str]) -> list[str]:
+    """The ranking without the candidates nobody judged for ``key`` (see ``evaluate``)."""
+    return [other for other in ranking
+            if (other in apart) == (key in apart) or other in relevant]
+
+
+def _remembered(ranker: Ranker) -> Ranker:
+    """The ranker, each query's ranking computed once (both directions share them)."""
+    rankings: dict[str, list[str]] = {}
+
+    def ranking_of(key: str) -> list[str]:
+        if key not in rankings:
+            rankings[key] = [other for other in ranker(key) if other != key]
+        return rankings[key]
+
+    return ranking_of
+
+
+def _judged(truth: Mapping[str, Iterable[str]],
+            by_key: Mapping[str, ProfileRecord]) -> dict[str, set[str]]:
+    """The queries present in the records, with their relevant partners that are too."""
+    judged = {}
+    for key, relevant in truth.items():
+        if key not in by_key:
+            continue
+        present = {other for other in relevant if other in by_key and other != key}
+        if present:
+            judged[key] = present
+    return judged
 
 
 def _cosine_ranker(keys: list[str], matrix) -> Ranker:
@@ -127,7 +186,7 @@ def encoder_baseline(records: Sequence[ProfileRecord], encoder: SentenceEncoder)
 
 def format_table(evaluation: Evaluation) -> str:
     lines = []
-    for split in SPLITS:
+    for split in evaluation.counts:
         lines.append(f"{split} ({evaluation.counts.get(split, 0)} queries)")
         lines.append(f"  {'method':<20}" + "".join(f"{metric:>9}" for metric in METRICS))
         for method, per_split in evaluation.scores.items():
@@ -138,7 +197,9 @@ def format_table(evaluation: Evaluation) -> str:
 
 
 def run_evaluation(records: Sequence[ProfileRecord], truth: Mapping[str, Sequence[str]],
-                   terms: Sequence[Term], encoder: SentenceEncoder | None) -> Evaluation:
+                   terms: Sequence[Term], encoder: SentenceEncoder | None,
+                   named: Mapping[str, Sequence[str]] | None = None,
+                   judged_apart: Collection[str] = ()) -> Evaluation:
     """The model and the three baselines, in one run on the same records."""
     index = MatchIndex.build(records, terms, encoder=encoder)
     everyone = len(records)
@@ -149,7 +210,7 @@ def run_evaluation(records: Sequence[ProfileRecord], truth: Mapping[str, Sequenc
     }
     if encoder is not None:
         rankers["sentence_encoder"] = encoder_baseline(records, encoder)
-    return evaluate(records, truth, rankers)
+    return evaluate(records, truth, rankers, named, judged_apart)
 
 
 TAG_FIELDS = ("sectors", "needs", "offers")
@@ -186,8 +247,9 @@ def tagger_scores(records: Sequence[ProfileRecord], gold: Mapping[str, Mapping[s
     }
 
 
-def format_tagger_table(scores: dict[str, dict[str, dict[str, float]]]) -> str:
-    lines = ["tagger (codes read from text)",
+def format_tagger_table(scores: dict[str, dict[str, dict[str, float]]],
+                        title: str = "tagger (codes read from text)") -> str:
+    lines = [title,
              f"  {'lang':<6}" + "".join(f"{name + ' P':>12}{name + ' R':>12}"
                                        for name in TAG_FIELDS)]
     for lang, fields in scores.items():
