@@ -21,7 +21,7 @@ class RequestForm(FlaskForm):
                             render_kw={"rows": 6, "dir": "auto",
                                        "maxlength": MAX_MESSAGE_LENGTH})
     period_from = DateField(_l("Proposed period: from"), [Optional()])
-    period_to = DateField(_l("to"), [Optional()])
+    period_to = DateField(_l("until"), [Optional()])
 
 
 class ActionForm(FlaskForm):

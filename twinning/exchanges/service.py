@@ -174,8 +174,9 @@ def act(user: User, exchange: Exchange, action: str, note: str | None = None) ->
 
 
 def _illegal(exchange: Exchange, action: str) -> str:
-    return _("This exchange is “%(state)s”: it cannot be “%(action)s” any more. Nothing "
-             "was changed.", state=state_label(exchange.state), action=action_label(action))
+    return _("This exchange is “%(state)s”: the action “%(action)s” is no longer possible. "
+             "Nothing was changed.", state=state_label(exchange.state),
+             action=action_label(action))
 
 
 def _move(exchange: Exchange, transition: Transition, user: User | None,

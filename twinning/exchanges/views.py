@@ -15,7 +15,7 @@ from flask_login import current_user
 from twinning import suggestions
 from twinning.access import confirmed_required, login_required
 from twinning.exchanges import forms, service, states
-from twinning.exchanges.labels import action_label
+from twinning.exchanges.labels import state_label
 from twinning.exchanges.service import ExchangeError
 from twinning.forms import as_choices
 from twinning.matching.records import Reason
@@ -127,7 +127,7 @@ def act(exchange_id: int, action: str) -> ResponseReturnValue:
         service.act(current_user, exchange, action, note)
     except ExchangeError as error:
         return _detail_page(exchange, error.status, error.message, action_form=form)
-    flash(_("Done: %(action)s.", action=action_label(action)))
+    flash(_("The exchange is now: %(state)s.", state=state_label(exchange.state)))
     return redirect(url_for("exchanges.detail", exchange_id=exchange.id), 303)
 
 

@@ -21,5 +21,5 @@ EVENTS = {
     PROFILE_MODERATED: _l("When a moderator publishes, rejects, archives or restores a "
                           "profile I keep"),
     NEW_SUGGESTION: _l("When a new partner is suggested to an organisation I keep"),
-    DIGEST: _l("Once a week: new suggested partners and the requests waiting for an answer"),
+    DIGEST: _l("Once a week: new suggested partners and the requests still open"),
 }
