@@ -235,25 +235,25 @@ def tagger_scores(records: Sequence[ProfileRecord], gold: Mapping[str, Mapping[s
             tally[2] += len(expected - found)
             tally[3] += 1
     return {
-        lang: {
-            name: {
-                "precision": hits / (hits + wrong) if hits + wrong else 0.0,
-                "recall": hits / (hits + missed) if hits + missed else 0.0,
-                "profiles": profiles,
-            }
-            for name, (hits, wrong, missed, profiles) in fields.items()
-        }
+        lang: {name: _precision_recall_f1(*tally) for name, tally in fields.items()}
         for lang, fields in sorted(counts.items())
     }
 
 
+def _precision_recall_f1(hits: int, wrong: int, missed: int,
+                         profiles: int) -> dict[str, float]:
+    precision = hits / (hits + wrong) if hits + wrong else 0.0
+    recall = hits / (hits + missed) if hits + missed else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {"precision": precision, "recall": recall, "f1": f1, "profiles": profiles}
+
+
 def format_tagger_table(scores: dict[str, dict[str, dict[str, float]]],
                         title: str = "tagger (codes read from text)") -> str:
-    lines = [title,
-             f"  {'lang':<6}" + "".join(f"{name + ' P':>12}{name + ' R':>12}"
-                                       for name in TAG_FIELDS)]
+    lines = [title, f"  {'lang':<6}{'profiles':>9}" + "".join(
+        f"{name[:3] + ' ' + measure:>8}" for name in TAG_FIELDS for measure in ("P", "R", "F1"))]
     for lang, fields in scores.items():
-        lines.append(f"  {lang:<6}" + "".join(
-            f"{fields[name]['precision']:>12.2f}{fields[name]['recall']:>12.2f}"
-            for name in TAG_FIELDS))
+        lines.append(f"  {lang:<6}{fields[TAG_FIELDS[0]]['profiles']:>9}" + "".join(
+            f"{fields[name][measure]:>8.2f}" for name in TAG_FIELDS
+            for measure in ("precision", "recall", "f1")))
     return "\n".join(lines)
