@@ -29,7 +29,7 @@ def test_matches_are_ranked_explained_and_cross_the_mediterranean(api):
     assert all(item["country"] != "MA" for item in items)
     assert all(0 <= item["score"] <= 1 for item in items)
     assert set(items[0]) == {"external_id", "slug", "name", "kind", "country", "score",
-                             "reasons"}
+                             "reasons", "evidence"}
     assert items[0]["reasons"][0]["kind"] == "they_offer_what_you_need"
     assert {"kind", "terms"} == set(items[0]["reasons"][0])
 
@@ -84,3 +84,15 @@ def test_cli_matches_unknown_reference(shared_demo_app):
     runner = shared_demo_app.test_cli_runner()
     result = runner.invoke(args=["twinning", "matches", "no-such-thing"])
     assert result.exit_code != 0
+
+
+def test_each_match_quotes_its_evidence_in_both_languages(api):
+    slug = _slug(api, "demo-ma-010")
+    items = api.get(f"/api/v1/profiles/{slug}/matches?limit=3").get_json()["items"]
+    evidence = [pair for item in items for pair in item["evidence"]]
+    assert evidence, items
+    for pair in evidence:
+        assert set(pair) == {"yours", "yours_lang", "theirs", "theirs_lang"}
+        assert pair["yours_lang"] == "ar" and pair["theirs_lang"] in {"fr", "es", "en"}
+    page = api.get(f"/fr/profiles/{slug}").text
+    assert 'class="evidence-pair"' in page and evidence[0]["theirs"] in page

@@ -7,8 +7,8 @@ import math
 from pathlib import Path
 
 import pytest
-
 from matching_helpers import record
+
 from twinning.matching.evaluate import (
     DIRECTIONS,
     METRICS,

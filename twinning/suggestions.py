@@ -8,11 +8,12 @@ files in the instance folder change.
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -21,6 +22,7 @@ from flask import current_app
 from twinning.exchanges import states
 from twinning.extensions import db
 from twinning.matching.encoder import UniversalSentenceEncoder, VectorCache
+from twinning.matching.evidence import Evidence, directed_sentences, find_evidence
 from twinning.matching.index import BASE_FILE, CROSS, DELTA_FILE, MatchIndex
 from twinning.matching.learn import LearningReport, Outcome, learn
 from twinning.matching.records import Match, ProfileRecord, Reason, Tags, Term
@@ -42,6 +44,7 @@ _encoders: dict[str, UniversalSentenceEncoder] = {}
 class Suggestion:
     profile: Profile
     match: Match
+    evidence: tuple[Evidence, ...] = ()
 
 
 def terms() -> list[Term]:
@@ -249,6 +252,7 @@ def match_json(suggestion: Suggestion) -> dict[str, object]:
         "country": profile.country,
         "score": suggestion.match.score,
         "reasons": [reason.as_dict() for reason in suggestion.match.reasons],
+        "evidence": [evidence.as_dict() for evidence in suggestion.evidence],
     }
 
 
@@ -258,14 +262,46 @@ def tags_json(tags: Tags) -> dict[str, list[str]]:
             for name in ("sectors", "needs", "offers")}
 
 
-def for_profile(profile: Profile, limit: int = 10, mode: str = CROSS) -> list[Suggestion]:
-    """Suggested partners for ``profile`` (published or not), best first."""
+def for_profile(profile: Profile, limit: int = 10, mode: str = CROSS,
+                with_evidence: bool = False) -> list[Suggestion]:
+    """Suggested partners for ``profile`` (published or not), best first; with the pairs
+    of sentences that say why, when asked (a page or the API shows them)."""
     index = get_index()
     matches = index.suggest(record_from_profile(profile), limit=limit, mode=mode,
                             exclude=existing_partners(profile))
     found = {row.slug: row for row in db.session.scalars(
         sa.select(Profile).where(Profile.slug.in_([match.key for match in matches])))}
-    return [Suggestion(found[match.key], match) for match in matches if match.key in found]
+    suggested = [Suggestion(found[match.key], match) for match in matches if match.key in found]
+    if with_evidence:
+        suggested = [dataclasses.replace(item, evidence=tuple(evidence_between(profile,
+                                                                               item.profile)))
+                     for item in suggested]
+    return suggested
+
+
+# Sentence vectors of the texts evidence was sought in, kept per process; dropped when they
+# pass this many sentences (about 100 MB), so that memory stays bounded.
+MAX_REMEMBERED_SENTENCES = 100_000
+_sentence_vectors: dict[str, VectorCache] = {}
+
+
+def evidence_between(yours: Profile, theirs: Profile) -> list[Evidence]:
+    """The one or two pairs of sentences that say best why ``theirs`` fits ``yours``."""
+    encoder = sentence_encoder()
+    if encoder is None:
+        return []
+    vectors = _sentence_vectors.get(encoder.name)
+    if vectors is None or len(vectors) > MAX_REMEMBERED_SENTENCES:
+        vectors = _sentence_vectors[encoder.name] = VectorCache(encoder)
+    return find_evidence(_sentences_of(record_from_profile(yours)),
+                         _sentences_of(record_from_profile(theirs)), vectors)
+
+
+@lru_cache(maxsize=4096)
+def _sentences_of(record: ProfileRecord) -> tuple:
+    """A profile's sentences with their directions and concepts, read once per version of
+    its texts (a record is equal to another only when every field is)."""
+    return tuple(directed_sentences(record, tagger()))
 
 
 @cache

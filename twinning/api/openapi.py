@@ -110,7 +110,8 @@ def _tag_lists() -> dict[str, Any]:
 def _match_schema() -> dict[str, Any]:
     return {
         "type": "object",
-        "required": ["external_id", "slug", "name", "kind", "country", "score", "reasons"],
+        "required": ["external_id", "slug", "name", "kind", "country", "score", "reasons",
+                     "evidence"],
         "properties": {
             "external_id": _nullable("string"),
             "slug": {"type": "string"},
@@ -124,6 +125,19 @@ def _match_schema() -> dict[str, Any]:
                 "properties": {"kind": {"type": "string", "enum": list(REASON_KINDS)},
                                "terms": _string_list()},
             }},
+            "evidence": {
+                "type": "array",
+                "description": "The pairs of sentences that say best why they fit, each in "
+                               "its own language: the asking profile's, then the partner's.",
+                "items": {
+                    "type": "object",
+                    "required": ["yours", "yours_lang", "theirs", "theirs_lang"],
+                    "properties": {"yours": {"type": "string"},
+                                   "yours_lang": _nullable("string"),
+                                   "theirs": {"type": "string"},
+                                   "theirs_lang": _nullable("string")},
+                },
+            },
         },
     }
 

@@ -81,7 +81,7 @@ def get_matches(slug: str) -> ResponseReturnValue:
         abort(404, description=f"no published profile {slug!r}")
     limit = parse_limit(request.args, current_app.config["API_MAX_PER_PAGE"])
     mode = parse_mode(request.args)
-    found = suggestions.for_profile(profile, limit=limit, mode=mode)
+    found = suggestions.for_profile(profile, limit=limit, mode=mode, with_evidence=True)
     return jsonify(items=[suggestions.match_json(item) for item in found])
 
 

@@ -49,7 +49,8 @@ def matches_command(reference: str, limit: int, fmt: str, mode: str) -> None:
     if profile is None:
         raise click.ClickException(_("no profile %(reference)r", reference=reference))
     rows = [suggestions.match_json(item)
-            for item in suggestions.for_profile(profile, limit=limit, mode=mode)]
+            for item in suggestions.for_profile(profile, limit=limit, mode=mode,
+                                                with_evidence=True)]
     if fmt == "json":
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return

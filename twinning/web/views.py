@@ -65,7 +65,8 @@ def profile(slug: str) -> ResponseReturnValue:
         last_decision = history.latest(found, ChangeAction(found.status.value))
     return render_template(
         "web/profile.html", profile=found,
-        suggested=suggestions.for_profile(found, limit=SUGGESTIONS_ON_PROFILE),
+        suggested=suggestions.for_profile(found, limit=SUGGESTIONS_ON_PROFILE,
+                                          with_evidence=True),
         partnerships=exchanges.partnerships_of(found),
         asking_organisations=exchanges.organisations_to_ask_from(current_user, found)
         if found.is_published else [],
