@@ -3,7 +3,8 @@
 Writes ``profiles.jsonl`` (the profiles listed as ``text_only`` lose their codes, so the
 model has to read their descriptions), ``gold_tags.json`` (every profile's codes, the labels
 for measuring the tagger, and which profiles are held out of the tagger's tuning) and
-``truth.json`` (``{"queries": query → relevant partners, "splits": name → queries}``).
+``truth.json`` (``{"queries": query → relevant partners, "splits": name → queries,
+"both_ways": the same judgments read in both directions}``).
 
 Relevance was judged by each part's writer for the queries of that part (see parts/SPEC.md).
 For the parts a–d a partner written for another part can be just as relevant, so the four
@@ -103,13 +104,24 @@ def main() -> None:
             and relevant(by_id[query], by_id[other])}))
         for query, judged in truth.items()
     }
+    # Both directions: every judgment read the other way; a profile of parts a–d asked in
+    # its turn is completed by the same rules, as its forward queries were.
+    both: dict[str, set[str]] = {query: set(partners) for query, partners in completed.items()}
+    for query, partners in completed.items():
+        for candidate in partners:
+            both.setdefault(candidate, set()).add(query)
+    for key in list(both):
+        if key not in by_reading:
+            both[key] |= {other for other in by_id if other != key and other not in by_reading
+                          and relevant(by_id[key], by_id[other])}
     gold = {profile["external_id"]: {name: profile.get(name, []) for name in CODE_FIELDS}
             for profile in profiles + tagging}
     held_out = sorted(by_reading | {profile["external_id"] for profile in tagging})
     _write_jsonl(HERE / "profiles.jsonl", profiles, text_only)
     _write_jsonl(HERE / "tagging.jsonl", tagging, {profile["external_id"] for profile in tagging})
     splits = {"look_alike": look_alike, "look_alike_test": look_alike_test}
-    truth_file = {"queries": completed, "splits": splits, "judged_apart": sorted(by_reading)}
+    truth_file = {"queries": completed, "splits": splits, "judged_apart": sorted(by_reading),
+                  "both_ways": {key: sorted(partners) for key, partners in both.items()}}
     for name, data in (("truth.json", truth_file),
                        ("gold_tags.json", {"profiles": gold, "held_out": held_out})):
         (HERE / name).write_text(json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True)

@@ -77,13 +77,14 @@ def evaluate_command(profiles_file: str, truth_file: str, as_json: bool,
     three baselines, P@1, P@5, R@10, MRR and nDCG@10, by language, coding, named splits and
     both directions; with --tags, the tagger's precision and recall, also on the profiles
     held out of its tuning."""
-    truth, named, judged_apart = _truth(Path(truth_file))
+    truth, named, judged_apart, directions = _truth(Path(truth_file))
     with tempfile.TemporaryDirectory(prefix="twinning-evaluate-") as folder:
         records = _records_through_a_temporary_database(_parsed(profiles_file), Path(folder))
         extra = _records_through_a_temporary_database(_parsed(tagging_file), Path(folder),
                                                       "tagging") if tagging_file else []
     evaluation = run_evaluation(records, truth, suggestions.terms(),
-                                suggestions.sentence_encoder(), named, judged_apart)
+                                suggestions.sentence_encoder(), named, judged_apart,
+                                directions)
     report = {"queries": evaluation.counts, "scores": evaluation.scores}
     if tags_file:
         gold, held_out = _gold(Path(tags_file))
@@ -132,14 +133,16 @@ def _json_object(path: Path) -> dict:
     return value
 
 
-def _truth(path: Path) -> tuple[dict[str, list[str]], dict[str, list[str]], list[str]]:
+def _truth(path: Path) -> tuple[dict, dict, list, dict | None]:
     """Query external_id → relevant external_ids (a ``{"queries": …}`` wrapper is accepted,
-    with ``"splits"``: split name → the queries it holds, and ``"judged_apart"``: the
-    profiles of parts judged on their own)."""
+    with ``"splits"``: split name → the queries it holds, ``"judged_apart"``: the profiles
+    of parts judged on their own, and ``"both_ways"``: the judgments in both directions)."""
     content = _json_object(path)
+    wrapped = "queries" in content
     truth = content.get("queries", content)
-    named = content.get("splits", {}) if "queries" in content else {}
-    judged_apart = content.get("judged_apart", []) if "queries" in content else []
+    named = content.get("splits", {}) if wrapped else {}
+    judged_apart = content.get("judged_apart", []) if wrapped else []
+    directions = content.get("both_ways") if wrapped else None
     if not isinstance(truth, dict) or not all(
             isinstance(relevant, list) and all(isinstance(key, str) for key in relevant)
             for relevant in truth.values()):
@@ -150,7 +153,7 @@ def _truth(path: Path) -> tuple[dict[str, list[str]], dict[str, list[str]], list
             for queries in named.values()):
         raise click.ClickException(_("%(file)s: each split must list queries of the file",
                                      file=path))
-    return truth, named, judged_apart
+    return truth, named, judged_apart, directions
 
 
 def _records_through_a_temporary_database(records, folder: Path, name: str = "evaluate"):

@@ -63,8 +63,10 @@ def both_ways(truth: Mapping[str, Sequence[str]]) -> dict[str, set[str]]:
 def evaluate(records: Sequence[ProfileRecord], truth: Mapping[str, Sequence[str]],
              rankers: Mapping[str, Ranker],
              named: Mapping[str, Sequence[str]] | None = None,
-             judged_apart: Collection[str] = ()) -> Evaluation:
-    """``named`` splits: name → the queries of ``truth`` they hold. ``judged_apart``: the
+             judged_apart: Collection[str] = (),
+             directions: Mapping[str, Collection[str]] | None = None) -> Evaluation:
+    """``named`` splits: name → the queries of ``truth`` they hold. ``directions``: the
+    judgments read both ways (default: :func:`both_ways` of ``truth``). ``judged_apart``: the
     profiles of parts judged on their own (by reading); nobody judged them for the other
     parts' queries, nor those parts' profiles for theirs, so such unjudged candidates are
     taken out of a query's ranking (they neither help nor hurt) unless judged relevant."""
@@ -93,7 +95,7 @@ def evaluate(records: Sequence[ProfileRecord], truth: Mapping[str, Sequence[str]
             for name, queries in named.items():
                 if key in queries:
                     per_split[name].append(query_metrics(ranking, relevant))
-        for key, relevant in _judged(both_ways(truth), by_key).items():
+        for key, relevant in _judged(directions or both_ways(truth), by_key).items():
             direction = "from_morocco" if by_key[key].side == "south" else "from_europe"
             per_split[direction].append(query_metrics(
                 _without_unjudged(ranking_of(key), key, relevant, apart), relevant))
@@ -199,7 +201,8 @@ def format_table(evaluation: Evaluation) -> str:
 def run_evaluation(records: Sequence[ProfileRecord], truth: Mapping[str, Sequence[str]],
                    terms: Sequence[Term], encoder: SentenceEncoder | None,
                    named: Mapping[str, Sequence[str]] | None = None,
-                   judged_apart: Collection[str] = ()) -> Evaluation:
+                   judged_apart: Collection[str] = (),
+                   directions: Mapping[str, Collection[str]] | None = None) -> Evaluation:
     """The model and the three baselines, in one run on the same records."""
     index = MatchIndex.build(records, terms, encoder=encoder)
     everyone = len(records)
@@ -210,7 +213,7 @@ def run_evaluation(records: Sequence[ProfileRecord], truth: Mapping[str, Sequenc
     }
     if encoder is not None:
         rankers["sentence_encoder"] = encoder_baseline(records, encoder)
-    return evaluate(records, truth, rankers, named, judged_apart)
+    return evaluate(records, truth, rankers, named, judged_apart, directions)
 
 
 TAG_FIELDS = ("sectors", "needs", "offers")
