@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMPS := $(VENV)/.stamps
 export FLASK_APP := wsgi.py
 
-.PHONY: run test lint test-sqlite test-postgres translations install install-test browser-deps clean
+.PHONY: run serve test lint test-sqlite test-postgres translations install install-test browser-deps clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,12 @@ run: install translations
 	$(BIN)/flask db upgrade
 	$(BIN)/flask twinning demo --if-empty
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
+
+# Production: gunicorn with gunicorn.conf.py, after the migrations. Needs TWINNING_SECRET_KEY
+# and TWINNING_DATABASE_URL (PostgreSQL) in the environment; see docs/deploy.md.
+serve: install translations
+	TWINNING_ENV=production $(BIN)/flask db upgrade
+	TWINNING_ENV=production $(BIN)/gunicorn --config gunicorn.conf.py wsgi:app
 
 lint: install-test
 	$(BIN)/ruff check .

@@ -92,3 +92,41 @@ def test_test_config_replaces_instance_and_environment(clean_environment, monkey
     monkeypatch.setenv("TWINNING_API_MAX_PER_PAGE", "3")
     app = create_app({"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
     assert app.config["API_MAX_PER_PAGE"] == 100
+
+
+def test_production_refuses_sqlite_unless_told_and_sends_cookies_securely(clean_environment,
+                                                                          monkeypatch):
+    monkeypatch.setenv("TWINNING_ENV", "production")
+    monkeypatch.setenv("TWINNING_SECRET_KEY", "a-real-secret")
+    with pytest.raises(ConfigurationError, match="refuses SQLite"):
+        create_app()
+    monkeypatch.setenv("TWINNING_ALLOW_SQLITE_IN_PRODUCTION", "true")
+    app = create_app()
+    assert app.config["SESSION_COOKIE_SECURE"] and app.config["REMEMBER_COOKIE_SECURE"]
+    monkeypatch.setenv("TWINNING_DATABASE_URL", "postgresql://twinning@db.example.org/twinning")
+    monkeypatch.delenv("TWINNING_ALLOW_SQLITE_IN_PRODUCTION")
+    assert create_app().config["SESSION_COOKIE_SECURE"]
+
+
+def test_the_example_instance_configuration_holds_every_default(clean_environment):
+    """instance/config.example.py is what an operator copies: it must not drift."""
+    from twinning.config import Defaults
+
+    example: dict[str, object] = {}
+    exec((ROOT / "instance" / "config.example.py").read_text(encoding="utf-8"), example)
+    defaults = {name: getattr(Defaults, name) for name in dir(Defaults) if name.isupper()}
+    assert {name: example.get(name) for name in defaults} == defaults
+
+
+def test_a_trusted_proxy_gives_the_client_address_and_scheme(make_app):
+    from flask import request
+
+    app = make_app(PROXY_FIX_HOPS=1)
+    app.add_url_rule("/whoami", "whoami", lambda: f"{request.remote_addr} {request.scheme}")
+    seen = app.test_client().get("/whoami", headers={"X-Forwarded-For": "203.0.113.7",
+                                                     "X-Forwarded-Proto": "https"})
+    assert seen.text == "203.0.113.7 https"
+    plain = make_app()
+    plain.add_url_rule("/whoami", "whoami", lambda: request.remote_addr)
+    assert plain.test_client().get("/whoami", headers={"X-Forwarded-For": "203.0.113.7"}
+                                   ).text == "127.0.0.1"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from twinning import (
     accounts,
@@ -38,6 +39,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         instance_relative_config=True,
     )
     config.load(app, test_config)
+    hops = app.config["PROXY_FIX_HOPS"]
+    if hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     extensions.init_app(app)
     i18n.init_app(app)
     routing.init_app(app)

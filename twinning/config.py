@@ -20,6 +20,11 @@ class Defaults:
     """Settings every deployment starts from."""
 
     ENV = "development"  # TWINNING_ENV=production makes the checks strict
+    # Production runs on PostgreSQL; SQLite there only when said so (one small server).
+    ALLOW_SQLITE_IN_PRODUCTION = False
+    # How many reverse proxies' X-Forwarded-For/-Proto/-Host headers to trust (1 behind
+    # nginx); 0 trusts none, so that nobody can pretend another address or scheme.
+    PROXY_FIX_HOPS = 0
     SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict[str, Any]] = {"pool_pre_ping": True}
     BABEL_DEFAULT_LOCALE = "fr"
     BABEL_DEFAULT_TIMEZONE = "Africa/Casablanca"
@@ -99,6 +104,20 @@ def load(app: Flask, test_config: dict[str, Any] | None) -> None:
         app.config["SQLALCHEMY_DATABASE_URI"]
     )
     _ensure_secret_key(app)
+    if app.config["ENV"] == "production":
+        _production_checks(app)
+
+
+def _production_checks(app: Flask) -> None:
+    """Production runs on PostgreSQL behind HTTPS: cookies only travel encrypted."""
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite") \
+            and not app.config["ALLOW_SQLITE_IN_PRODUCTION"]:
+        raise ConfigurationError(
+            "production refuses SQLite: set TWINNING_DATABASE_URL to PostgreSQL "
+            "(or TWINNING_ALLOW_SQLITE_IN_PRODUCTION=true for one small server)."
+        )
+    app.config["SESSION_COOKIE_SECURE"] = True
+    app.config["REMEMBER_COOKIE_SECURE"] = True
 
 
 def _apply_environment(app: Flask) -> None:

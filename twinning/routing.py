@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Flask, Response, g, request, url_for
+from flask import Blueprint, Flask, Response, current_app, g, request, url_for
 
 from twinning.i18n import LANGUAGE_COOKIE, LANGUAGES, current_language
 
@@ -39,7 +39,9 @@ def remember_language(response: Response) -> Response:
     """A language chosen through the URL is kept in a cookie for the next visit to ``/``."""
     lang = getattr(g, "lang", None)
     if lang and request.cookies.get(LANGUAGE_COOKIE) != lang:
-        response.set_cookie(LANGUAGE_COOKIE, lang, max_age=COOKIE_MAX_AGE, samesite="Lax")
+        response.set_cookie(LANGUAGE_COOKIE, lang, max_age=COOKIE_MAX_AGE, samesite="Lax",
+                            httponly=True,
+                            secure=current_app.config.get("SESSION_COOKIE_SECURE", False))
     return response
 
 
