@@ -23,6 +23,7 @@ from twinning import (
     presenters,
     profiles,
     routing,
+    security,
     web,
 )
 
@@ -45,6 +46,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     extensions.init_app(app)
     i18n.init_app(app)
     routing.init_app(app)
+    security.init_app(app)
     presenters.init_app(app)
     web.init_app(app)
     accounts.init_app(app)
