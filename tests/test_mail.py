@@ -96,7 +96,7 @@ def test_without_a_server_messages_land_in_the_outbox_and_its_page(app, client):
 
 
 def test_the_outbox_page_does_not_exist_in_production(make_app):
-    app = make_app(ENV="production")
+    app = make_app(ENV="production", ALLOW_SQLITE_IN_PRODUCTION=True)
     assert app.test_client().get("/dev/outbox").status_code == 404
 
 
