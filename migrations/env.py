@@ -93,6 +93,10 @@ def run_migrations_online():
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
     conf_args.setdefault("render_item", render_item)
+    # The search index (an FTS5 table, a tsvector column) is made by DDL the models cannot
+    # describe: autogenerate must not propose to drop it.
+    from twinning.models.profile import described_by_models
+    conf_args.setdefault("include_name", described_by_models)
 
     connectable = get_engine()
 

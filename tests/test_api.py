@@ -146,4 +146,4 @@ def test_responses_match_the_openapi_schemas(api):
     documented_filters = {parameter["name"] for parameter in
                           document["paths"]["/profiles"]["get"]["parameters"]}
     assert documented_filters == {"kind", "country", "province", "sector", "need", "offer",
-                                  "language", "q", "page", "per_page"}
+                                  "language", "q", "page", "per_page", "sort"}

@@ -8,6 +8,7 @@ from alembic.migration import MigrationContext
 from flask_migrate import upgrade
 
 from twinning.extensions import db
+from twinning.models.profile import described_by_models
 
 
 def test_upgrade_builds_the_schema_of_the_models(make_app):
@@ -15,7 +16,8 @@ def test_upgrade_builds_the_schema_of_the_models(make_app):
     with app.app_context():
         upgrade()
         with db.engine.connect() as connection:
-            context = MigrationContext.configure(connection, opts={"compare_type": True})
+            context = MigrationContext.configure(connection, opts={
+                "compare_type": True, "include_name": described_by_models})
             differences = compare_metadata(context, db.metadata)
         assert differences == []
 

@@ -10,6 +10,7 @@ from twinning.matching.records import REASON_KINDS
 from twinning.models import OrganisationKind, Purpose, TextOrigin
 from twinning.profiles.fields import FIELDS, FieldKind, ProfileField
 from twinning.profiles.filters import FILTER_PARAMETERS
+from twinning.profiles.queries import SORTS
 from twinning.reference import taxonomy
 
 _FILTER_DESCRIPTIONS = {
@@ -174,6 +175,12 @@ def openapi_document(max_per_page: int) -> dict[str, Any]:
          "schema": {"type": "integer", "minimum": 1, "default": 1}},
         {"name": "per_page", "in": "query", "required": False,
          "schema": {"type": "integer", "minimum": 1, "maximum": max_per_page, "default": 20}},
+        {"name": "sort", "in": "query", "required": False,
+         "description": "Order of the results: relevance (the default with q; a match in "
+                        "the name first, then in the given codes, then in the codes read "
+                        "from the text, then in the text), name (the default without q), "
+                        "or recent.",
+         "schema": {"type": "string", "enum": list(SORTS)}},
     ]
     return {
         "openapi": "3.1.0",

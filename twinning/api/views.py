@@ -18,10 +18,12 @@ from twinning.profiles.filters import (
     FILTER_PARAMETERS,
     MATCH_PARAMETERS,
     PAGING_PARAMETERS,
+    SORT_PARAMETER,
     parse_filters,
     parse_limit,
     parse_mode,
     parse_paging,
+    parse_sort,
     reject_unknown,
 )
 from twinning.reference import taxonomy
@@ -48,14 +50,15 @@ def profile_json(profile: Profile) -> dict[str, Any]:
 
 @blueprint.get("/profiles")
 def list_profiles() -> ResponseReturnValue:
-    reject_unknown(request.args, FILTER_PARAMETERS + PAGING_PARAMETERS)
+    reject_unknown(request.args, (*FILTER_PARAMETERS, *PAGING_PARAMETERS, SORT_PARAMETER))
     filters = parse_filters(request.args)
     page, per_page = parse_paging(
         request.args,
         current_app.config["API_DEFAULT_PER_PAGE"],
         current_app.config["API_MAX_PER_PAGE"],
     )
-    result = queries.search(filters, page, per_page)
+    sort = parse_sort(request.args, searching=bool(filters.q))
+    result = queries.search(filters, page, per_page, sort)
     return jsonify(
         items=[profile_json(profile) for profile in result.items],
         total=result.total,

@@ -71,6 +71,8 @@ profile_offer = _term_link_table("offer")
 
 class Profile(db.Model):
     __tablename__ = "profile"
+    # The countries of the published profiles, read value by value (profiles/facets.py).
+    __table_args__ = (sa.Index("ix_profile_status_country", "status", "country"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     external_id: Mapped[str | None] = mapped_column(String(100), unique=True)
@@ -93,8 +95,20 @@ class Profile(db.Model):
     status: Mapped[ProfileStatus] = mapped_column(
         str_enum(ProfileStatus), default=ProfileStatus.DRAFT, index=True
     )
-    # Normalised text of the profile and the labels of its terms in every language,
-    # so that a search in one language finds profiles written in another.
+    # What the directory search reads, normalised by the app (matching/text.py) and kept
+    # apart so that results can be ranked: a hit in the name first, then in the given codes,
+    # then in the codes read from the text, then in the text. The database's full-text index
+    # is built from these columns (see "the search index" below, and profiles/queries.py).
+    # The name's words.
+    search_name: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # Codes of its sectors, needs and offers (a word of any label or synonym finds them),
+    # and of the places it is in (its province and town).
+    search_given: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # Codes the matching model reads in its texts and that it did not give, and of the
+    # places its name or texts name (and it is not in).
+    search_read: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # Its other words: description, other-language versions, region, province, town (the
+    # profile similarity check reads it too).
     search_text: Mapped[str] = mapped_column(Text, default="")
     # Codes of the Oriental's places the profile is in or mentions, space-delimited, so that
     # every spelling of a place (وجدة / Oujda / Wajda) finds exactly the same profiles.
@@ -168,7 +182,8 @@ class ProfileLanguage(db.Model):
     profile_id: Mapped[int] = mapped_column(
         ForeignKey("profile.id", ondelete="CASCADE"), primary_key=True
     )
-    lang: Mapped[str] = mapped_column(String(8), primary_key=True)
+    # Indexed on its own so that the directory lists the languages without reading them all.
+    lang: Mapped[str] = mapped_column(String(8), primary_key=True, index=True)
     position: Mapped[int] = mapped_column(default=0)
 
     profile: Mapped[Profile] = relationship(back_populates="languages")
@@ -187,3 +202,87 @@ class ProfileTranslation(db.Model):
     origin: Mapped[TextOrigin] = mapped_column(str_enum(TextOrigin))
 
     profile: Mapped[Profile] = relationship(back_populates="translations")
+
+
+# ----- the search index: each database's own full-text machinery -------------------------
+# It holds the published profiles only (the directory and the API search nothing else), so
+# that a count or a page of results never has to visit the profile table.
+# SQLite: a contentless FTS5 table, one column per search column, kept in step by triggers
+# that fire only when the status or a search column is written. Prefixes of one and two
+# letters have their own index: a short word ("de", "al") starts thousands of others.
+# PostgreSQL: a narrow table of four tsvectors with one GIN index over them, kept in step
+# by a trigger function. No weights: a search by field is a search in that column, and a
+# tsquery without weights needs no recheck of the row. No positions either (``strip``):
+# nothing reads them, and every row an index scan visits is the smaller for it.
+# The app has normalised and stemmed the words already, so neither database changes them:
+# FTS5's unicode61 tokenizer keeps "_" and "-" inside a token, as the app's \w+ words and the
+# codes ("olive_oil", "oujda-angad") need; PostgreSQL's parser would split there, so its
+# 'simple' configuration reads the text with "_" and "-" taken out ("oujdaangad").
+# Neither can be described by the models: create_all gets them from the listeners below,
+# migration 0005 creates the same, and Alembic leaves them out of its comparison
+# (``described_by_models``).
+SEARCH_COLUMNS = ("search_name", "search_given", "search_read", "search_text")
+FTS_TABLE = "profile_fts"
+SEARCH_TABLE = "profile_search"
+PUBLISHED = ProfileStatus.PUBLISHED.value
+
+_columns = ", ".join(SEARCH_COLUMNS)
+_new = ", ".join(f"new.{column}" for column in SEARCH_COLUMNS)
+_old = ", ".join(f"old.{column}" for column in SEARCH_COLUMNS)
+SQLITE_SEARCH_DDL = (
+    f"CREATE VIRTUAL TABLE {FTS_TABLE} USING fts5({_columns}, content='', columnsize=0, "
+    "detail=column, prefix='1 2', tokenize=\"unicode61 remove_diacritics 0 tokenchars '-_'\")",
+    f"CREATE TRIGGER {FTS_TABLE}_insert AFTER INSERT ON profile "
+    f"WHEN new.status = '{PUBLISHED}' BEGIN "
+    f"INSERT INTO {FTS_TABLE}(rowid, {_columns}) VALUES (new.id, {_new}); END",
+    f"CREATE TRIGGER {FTS_TABLE}_delete AFTER DELETE ON profile "
+    f"WHEN old.status = '{PUBLISHED}' BEGIN "
+    f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, {_columns}) "
+    f"VALUES ('delete', old.id, {_old}); END",
+    f"CREATE TRIGGER {FTS_TABLE}_update AFTER UPDATE OF status, {_columns} ON profile BEGIN "
+    f"INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, {_columns}) "
+    f"SELECT 'delete', old.id, {_old} WHERE old.status = '{PUBLISHED}'; "
+    f"INSERT INTO {FTS_TABLE}(rowid, {_columns}) "
+    f"SELECT new.id, {_new} WHERE new.status = '{PUBLISHED}'; END",
+)
+_vectors = ", ".join(f"strip(to_tsvector('simple', translate(new.{column}, '-_', '')))"
+                     for column in SEARCH_COLUMNS)
+POSTGRESQL_SEARCH_DDL = (
+    f"CREATE TABLE {SEARCH_TABLE} ("
+    "profile_id integer PRIMARY KEY REFERENCES profile (id) ON DELETE CASCADE, "
+    "name tsvector NOT NULL, given tsvector NOT NULL, read tsvector NOT NULL, "
+    "words tsvector NOT NULL)",
+    f"CREATE INDEX ix_{SEARCH_TABLE} ON {SEARCH_TABLE} USING gin (name, given, read, words)",
+    f"CREATE OR REPLACE FUNCTION {SEARCH_TABLE}_sync() RETURNS trigger LANGUAGE plpgsql AS $$ "
+    f"BEGIN DELETE FROM {SEARCH_TABLE} WHERE profile_id = new.id; "
+    f"IF new.status = '{PUBLISHED}' THEN "
+    f"INSERT INTO {SEARCH_TABLE} VALUES (new.id, {_vectors}); "
+    "END IF; RETURN NULL; END $$",
+    f"CREATE TRIGGER {SEARCH_TABLE}_sync AFTER INSERT OR UPDATE OF status, {_columns} "
+    f"ON profile FOR EACH ROW EXECUTE FUNCTION {SEARCH_TABLE}_sync()",
+)
+
+for _statement in SQLITE_SEARCH_DDL:
+    sa.event.listen(Profile.__table__, "after_create",
+                    sa.DDL(_statement).execute_if(dialect="sqlite"))
+for _statement in POSTGRESQL_SEARCH_DDL:
+    sa.event.listen(Profile.__table__, "after_create",
+                    sa.DDL(_statement).execute_if(dialect="postgresql"))
+# The triggers go with the profile table; the index would stay behind (PostgreSQL would not
+# even drop the profile table under it).
+sa.event.listen(Profile.__table__, "before_drop",
+                sa.DDL(f"DROP TABLE IF EXISTS {FTS_TABLE}").execute_if(dialect="sqlite"))
+sa.event.listen(Profile.__table__, "before_drop",
+                sa.DDL(f"DROP TABLE IF EXISTS {SEARCH_TABLE}").execute_if(dialect="postgresql"))
+sa.event.listen(Profile.__table__, "after_drop",
+                sa.DDL(f"DROP FUNCTION IF EXISTS {SEARCH_TABLE}_sync()")
+                .execute_if(dialect="postgresql"))
+
+
+def described_by_models(name: str | None, type_: str, parent_names: dict) -> bool:
+    """Alembic's ``include_name``: False for the search index's own tables (the FTS5 table
+    and its shadow tables, the PostgreSQL search table), which the models cannot describe,
+    so that comparing the database with the models leaves them out."""
+    if type_ == "table":
+        return not (name in (FTS_TABLE, SEARCH_TABLE) or (name or "").startswith(f"{FTS_TABLE}_"))
+    return True

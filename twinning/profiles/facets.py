@@ -23,22 +23,32 @@ class Facets:
 
 
 def directory_facets() -> Facets:
-    countries = db.session.scalars(
-        sa.select(Profile.country).where(Profile.is_published).distinct()
-        .order_by(Profile.country)
-    ).all()
-    languages = db.session.scalars(
-        sa.select(ProfileLanguage.lang).join(Profile).where(Profile.is_published).distinct()
-        .order_by(ProfileLanguage.lang)
-    ).all()
     return Facets(
-        countries=list(countries),
+        countries=_distinct(Profile.country, Profile.is_published),
         provinces=list(territories.province_codes()),
-        languages=list(languages),
+        languages=_distinct(ProfileLanguage.lang, sa.exists().where(
+            Profile.id == ProfileLanguage.profile_id, Profile.is_published)),
         sectors=[term.code for term in taxonomy.terms() if term.kind == taxonomy.SECTOR],
         capabilities=[term.code for term in taxonomy.terms()
                       if term.kind == taxonomy.CAPABILITY],
     )
+
+
+def _distinct(column: sa.ColumnElement[str], *where: sa.ColumnElement[bool]) -> list[str]:
+    """The distinct values of an indexed ``column`` among the rows ``where`` selects, in
+    order: the least one, then again and again the least one after the last found, each
+    of which the column's index answers at once (``ix_profile_status_country``,
+    ``ix_profile_language_lang``). A hundred thousand profiles then cost a few lookups
+    per value, where ``SELECT DISTINCT`` reads them all (the directory shows these on
+    every page)."""
+    def least(*more: sa.ColumnElement[bool]) -> sa.ScalarSelect:
+        return sa.select(column).where(*where, *more).order_by(column).limit(1) \
+            .scalar_subquery()
+
+    seen = sa.select(least().label("value")).cte("seen", recursive=True)
+    seen = seen.union_all(sa.select(least(column > seen.c.value))
+                          .where(seen.c.value.is_not(None)))
+    return list(db.session.scalars(sa.select(seen.c.value).where(seen.c.value.is_not(None))))
 
 
 def sector_counts() -> dict[str, int]:

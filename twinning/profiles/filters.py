@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 
 from twinning.matching.index import CROSS, MODES
 from twinning.models import OrganisationKind
-from twinning.profiles.queries import SORTS, ProfileFilters
+from twinning.profiles.queries import NAME, RELEVANCE, SORTS, ProfileFilters
 from twinning.reference import taxonomy, territories
 from twinning.reference.countries import country_code, language_codes
 
@@ -24,6 +24,7 @@ class BadParameter(ValueError):
 
 FILTER_PARAMETERS = ("kind", "country", "province", "sector", "need", "offer", "language", "q")
 PAGING_PARAMETERS = ("page", "per_page")
+SORT_PARAMETER = "sort"
 MATCH_PARAMETERS = ("limit", "mode")
 DEFAULT_MATCH_LIMIT = 10
 MAX_QUERY_LENGTH = 200
@@ -51,8 +52,10 @@ def parse_paging(
     return page, per_page
 
 
-def parse_sort(args: Mapping[str, str]) -> str:
-    sort = args.get("sort") or SORTS[0]
+def parse_sort(args: Mapping[str, str], searching: bool = False) -> str:
+    """``relevance``, ``name`` or ``recent``; by default relevance when there is a search
+    text (``searching``), else name."""
+    sort = args.get("sort") or (RELEVANCE if searching else NAME)
     if sort not in SORTS:
         raise BadParameter("sort", _("sort must be one of: %(sorts)s", sorts=", ".join(SORTS)))
     return sort

@@ -1,4 +1,9 @@
-"""Finding profiles: the directory filters shared by the API and (later) the pages."""
+"""Finding profiles: the directory filters and search shared by the API and the pages.
+
+The search text is read by :mod:`twinning.profiles.textquery` and answered by the
+database's own full-text index (:mod:`twinning.profiles.fulltext`); the count is exact.
+A page by relevance is read class after class of equal score, best first.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +12,6 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from twinning.extensions import db
-from twinning.matching.text import analyse, detect_language
 from twinning.models import (
     OrganisationKind,
     Profile,
@@ -15,9 +19,11 @@ from twinning.models import (
     TaxonomyTerm,
 )
 from twinning.models.profile import profile_need, profile_offer, profile_sector
-from twinning.reference import territories
+from twinning.profiles.fulltext import Expr, FullTextIndex, full_text_index
+from twinning.profiles.textquery import TextQuery, classes, relevance, text_query
 
-SORTS = ("name", "recent")
+RELEVANCE, NAME, RECENT = "relevance", "name", "recent"
+SORTS = (RELEVANCE, NAME, RECENT)
 
 
 @dataclass(frozen=True)
@@ -54,8 +60,10 @@ def escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def filter_conditions(filters: ProfileFilters) -> list[sa.ColumnElement[bool]]:
-    conditions: list[sa.ColumnElement[bool]] = [Profile.is_published]
+
+def _narrowing(filters: ProfileFilters) -> list[sa.ColumnElement[bool]]:
+    """The conditions of the filters other than the search text."""
+    conditions: list[sa.ColumnElement[bool]] = []
     if filters.kind:
         conditions.append(Profile.kind == filters.kind)
     if filters.country:
@@ -77,54 +85,101 @@ def filter_conditions(filters: ProfileFilters) -> list[sa.ColumnElement[bool]]:
                 )
             )
         )
-    # A place named in the query, in any spelling, finds the profiles in it or naming it.
-    # Every other word, stemmed, must start a word of the profile's normalised search text:
-    # "coopératives" finds "coopérative", "التعاونيات" finds "تعاونية".
-    place_codes, words = split_places(filters.q or "")
-    for code in place_codes:
-        conditions.append(Profile.places.like(f"% {escape_like(code)} %", escape="\\"))
-    for stem in query_stems(words):
-        conditions.append(Profile.search_text.like(f"% {escape_like(stem)}%", escape="\\"))
     return conditions
 
 
-def split_places(text: str) -> tuple[list[str], str]:
-    """The place codes a query names, and the rest of its words."""
-    tokens = analyse(text, None)
-    hits = territories.place_matcher().find(tokens, None)
-    covered = {position for hit in hits for position in range(hit.start, hit.end)}
-    rest = " ".join(token.norm for position, token in enumerate(tokens)
-                    if position not in covered)
-    return [hit.label for hit in hits], rest
 
+def search(filters: ProfileFilters, page: int, per_page: int,
+           sort: str | None = None) -> Page:
+    """One page of the published profiles that pass ``filters``, and how many there are.
 
-MIN_SEARCH_STEM = 3
-
-
-def query_stems(text: str) -> list[str]:
-    """The search words of ``text``: stems, or the whole word when its stem is too short."""
-    lang = detect_language(text)
-    found: list[str] = []
-    for token in analyse(text, lang):
-        word = token.stem if len(token.stem) >= MIN_SEARCH_STEM else token.norm
-        if word and word not in found:
-            found.append(word)
-    return found
-
-
-def search(filters: ProfileFilters, page: int, per_page: int, sort: str = "name") -> Page:
-    conditions = filter_conditions(filters)
-    order = (Profile.created_at.desc(), Profile.id.desc()) if sort == "recent" \
-        else (Profile.name, Profile.id)
-    total = db.session.scalar(sa.select(sa.func.count(Profile.id)).where(*conditions)) or 0
-    items = list(
-        db.session.scalars(
-            sa.select(Profile)
-            .where(*conditions)
-            .options(*Profile.details_loaded())
-            .order_by(*order)
-            .limit(per_page)
-            .offset((page - 1) * per_page)
-        )
-    )
+    ``sort`` is ``relevance`` (the default when there is a search text), ``name`` (the
+    default without one) or ``recent``."""
+    narrowing = _narrowing(filters)
+    conditions = [Profile.is_published, *narrowing]
+    text = text_query(filters.q)
+    offset = (page - 1) * per_page
+    if not text:
+        order = (Profile.created_at.desc(), Profile.id.desc()) if sort == RECENT \
+            else (Profile.name, Profile.id)
+        total = db.session.scalar(sa.select(sa.func.count(Profile.id)).where(*conditions))
+        return Page(_load(sa.select(Profile).where(*conditions).order_by(*order)
+                          .limit(per_page).offset(offset)), total or 0, page, per_page)
+    found = _Found(full_text_index(), text, narrowing)
+    total = found.count(text.match)
+    if sort in (NAME, RECENT):
+        order = (Profile.name, Profile.id) if sort == NAME \
+            else (Profile.created_at.desc(), Profile.id.desc())
+        items = _load(sa.select(Profile).where(*conditions, found.condition(text.match))
+                      .order_by(*order).limit(per_page).offset(offset))
+    else:
+        items = _in_order(found.ranked(total, offset, per_page))
     return Page(items=items, total=total, page=page, per_page=per_page)
+
+
+def _load(statement: sa.Select) -> list[Profile]:
+    return list(db.session.scalars(statement.options(*Profile.details_loaded())))
+
+
+def _in_order(ids: list[int]) -> list[Profile]:
+    profiles = {profile.id: profile
+                for profile in _load(sa.select(Profile).where(Profile.id.in_(ids)))}
+    return [profiles[profile_id] for profile_id in ids if profile_id in profiles]
+
+
+
+class _Found:
+    """The profiles a text query finds, with the other filters (``conditions``)."""
+
+    def __init__(self, index: FullTextIndex, query: TextQuery,
+                 conditions: list[sa.ColumnElement[bool]]) -> None:
+        self.index, self.query, self.conditions = index, query, conditions
+
+    def condition(self, expr: Expr) -> sa.ColumnElement[bool]:
+        return Profile.id.in_(self.index.ids(expr))
+
+    def _ids(self, expr: Expr) -> tuple[sa.Select, sa.ColumnElement[int]]:
+        """Ids of the profiles ``expr`` finds: from the index alone when nothing else
+        filters, else from the profile table."""
+        if not self.conditions:
+            return self.index.ids(expr), self.index.id_column
+        return (sa.select(Profile.id).where(*self.conditions, self.condition(expr)),
+                Profile.id)
+
+    def count(self, expr: Expr) -> int:
+        statement, _ids = self._ids(expr)
+        return db.session.scalar(
+            sa.select(sa.func.count()).select_from(statement.subquery())) or 0
+
+    def newest(self, expr: Expr, offset: int, limit: int) -> list[int]:
+        if not self.conditions:
+            return self.index.newest(expr, offset, limit)
+        statement, ids = self._ids(expr)
+        return list(db.session.scalars(
+            statement.order_by(ids.desc()).limit(limit).offset(offset)))
+
+    def ranked(self, total: int, offset: int, limit: int) -> list[int]:
+        """Ids of one page by relevance, best first."""
+        if offset >= total:
+            return []
+        groups = classes(self.query)
+        if groups is None:
+            statement, ids = self._ids(self.query.match)
+            return list(db.session.scalars(
+                statement.order_by(relevance(self.query, self.index, ids).desc(), ids.desc())
+                .limit(limit).offset(offset)))
+        return self.ranked_by_class(groups, offset, limit)
+
+    def ranked_by_class(self, groups: list[Expr], offset: int, limit: int) -> list[int]:
+        found: list[int] = []
+        for group in groups:
+            if len(found) == limit:
+                break
+            if offset:
+                size = self.count(group)
+                if size <= offset:
+                    offset -= size
+                    continue
+            found += self.newest(group, offset, limit - len(found))
+            offset = 0
+        return found

@@ -10,7 +10,7 @@ from slugify import slugify
 
 from twinning import suggestions
 from twinning.extensions import db
-from twinning.matching.text import normalise_all
+from twinning.matching.text import normalise, normalise_all
 from twinning.models import (
     ChangeAction,
     Profile,
@@ -23,7 +23,7 @@ from twinning.profiles import history, similarity
 from twinning.profiles.exporter import to_interchange
 from twinning.profiles.fields import BY_NAME, FIELDS, FieldKind
 from twinning.profiles.interchange import ProfileData, Translation
-from twinning.reference import taxonomy, territories
+from twinning.reference import territories
 from twinning.reference.sync import ensure_reference_data
 
 SLUG_WORDS_LENGTH = 80
@@ -103,7 +103,12 @@ def apply_record(profile: Profile, record: ProfileData) -> None:
 
 
 def _apply(profile: Profile, record: ProfileData, terms: dict[str, TaxonomyTerm]) -> None:
-    """Copy every declared field of ``record`` onto ``profile`` (identity and status apart)."""
+    """Copy every declared field of ``record`` onto ``profile`` (identity and status apart).
+
+    The search fields are computed again only when what they are made of changed (reading
+    the text is the costly part), or when they were never filled (a profile made before
+    they existed)."""
+    searched = _search_source(profile) if profile.search_name else None
     for field in FIELDS:
         if field.name in HANDLED_APART:
             continue
@@ -116,8 +121,8 @@ def _apply(profile: Profile, record: ProfileData, terms: dict[str, TaxonomyTerm]
             _replace_translations(profile, value)
         else:
             setattr(profile, field.model_attribute, value)
-    profile.search_text = search_text(profile)
-    profile.places = places_text(profile)
+    if searched is None or _search_source(profile) != searched:
+        search_fields(profile).apply_to(profile)
     profile.name_key = similarity.name_key(profile.name)
 
 
@@ -164,51 +169,103 @@ def _slug_taken(slug: str) -> bool:
     return db.session.scalar(sa.select(Profile.id).where(Profile.slug == slug)) is not None
 
 
-def search_text(profile: Profile) -> str:
-    """Everything a search should match, normalised: the profile's own words, its place's
-    names in every spelling, and the labels and synonyms in all four languages of its codes
-    and of those the model reads in its text (so ``عسل`` finds a French honey cooperative,
-    coded or not)."""
-    parts: list[str | None] = [
-        profile.name, profile.city, profile.region, profile.province, profile.description,
-        *(translation.text for translation in profile.translations),
-    ]
-    for place_name in (profile.province, profile.city):
+@dataclass(frozen=True)
+class SearchFields:
+    """A profile's search columns, as :mod:`twinning.profiles.queries` searches them.
+
+    The words are normalised and the codes kept as codes: a query word finds a code when a
+    word of its labels or synonyms (in any of the four languages) starts with it, and a
+    place the profile is in when a word of one of the place's spellings does (وجد, Wajd,
+    Oujd all find the profiles in Oujda), which the query side works out from the taxonomy
+    and the territories. Copying every label, synonym and spelling into each profile, as
+    one search text did before, made the same few kilobytes a hundred thousand times
+    over, and a new synonym meant rewriting every profile.
+    """
+
+    name: str  # the name's words
+    given: str  # codes of its sectors, needs and offers, and of the places it is in
+    read: str  # codes read in its texts that it did not give, and places they name
+    text: str  # " words ": description, other versions, region, province, town
+    places: str  # " code code ": places it is in or names (as before the split)
+
+    def values(self) -> tuple[str, str, str, str, str]:
+        return (self.name, self.given, self.read, self.text, self.places)
+
+    def apply_to(self, profile: Profile) -> None:
+        (profile.search_name, profile.search_given, profile.search_read, profile.search_text,
+         profile.places) = self.values()
+
+    @staticmethod
+    def of(profile: Profile) -> tuple[str, str, str, str, str]:
+        return (profile.search_name, profile.search_given, profile.search_read,
+                profile.search_text, profile.places)
+
+
+def _search_source(profile: Profile) -> tuple:
+    """Everything the search fields are computed from."""
+    return (profile.name, profile.province, profile.city, profile.region, profile.country,
+            profile.description, profile.description_lang,
+            tuple((translation.lang, translation.text) for translation in profile.translations),
+            tuple(term.code for term in (*profile.sectors, *profile.needs, *profile.offers)))
+
+
+def search_fields(profile: Profile) -> SearchFields:
+    """The search fields of ``profile``, reading its texts with the matching model's tagger
+    (so that ``عسل`` finds a French honey cooperative, coded or not)."""
+    read = suggestions.tagger().read(suggestions.record_from_profile(profile)).tags
+    return compose_search_fields(
+        name=profile.name, province=profile.province, city=profile.city,
+        region=profile.region, description=profile.description,
+        other_versions=[translation.text for translation in profile.translations],
+        given=[term.code for term in (*profile.sectors, *profile.needs, *profile.offers)],
+        read=[*read.sectors, *read.needs, *read.offers],
+    )
+
+
+def compose_search_fields(*, name: str, province: str | None, city: str | None,
+                          region: str | None, description: str | None,
+                          other_versions: Iterable[str], given: Iterable[str],
+                          read: Iterable[str]) -> SearchFields:
+    """The search fields from plain values and the codes read in the texts: what
+    :func:`search_fields` does for one profile, and what a bulk load (bench/search.py)
+    calls with the readings it already has."""
+    versions = [text for text in other_versions if text]
+    places: list[str] = []  # codes of the places it is in or names, in order of mention
+    located: set[str] = set()  # the places it is in: its province and town, as given
+    for position, text in enumerate((province, city, name, description, *versions)):
+        for code in territories.places_in(text or ""):
+            if code not in places:
+                places.append(code)
+            if position < 2:
+                located.add(code)
+    for place_name in (province, city):
         place = territories.resolve_town(place_name) or territories.resolve_province(place_name)
         if place is not None:
-            parts.extend(place.spellings())
-    read = suggestions.tagger().read(suggestions.record_from_profile(profile)).tags
-    codes = {term.code for term in (*profile.sectors, *profile.needs, *profile.offers)}
-    codes |= read.sectors | read.needs | read.offers
-    for code in sorted(codes):
-        term = taxonomy.by_code()[code]
-        parts.extend(term.labels.values())
-        for words in term.synonyms.values():
-            parts.extend(words)
-    return " " + normalise_all(parts) + " "
-
-
-def places_text(profile: Profile) -> str:
-    """Codes of the places the profile is in or names, as `` code code `` for LIKE."""
-    codes: list[str] = []
-    texts = [profile.province, profile.city, profile.name, profile.description,
-             *(translation.text for translation in profile.translations)]
-    for text in texts:
-        for code in territories.places_in(text or ""):
-            if code not in codes:
-                codes.append(code)
-    return " " + " ".join(codes) + " " if codes else ""
+            located.add(place.code)
+    in_places = sorted(located - set(places)) + [code for code in places if code in located]
+    given_codes = [*dict.fromkeys(given), *in_places]
+    read_codes = [*sorted(set(read) - set(given_codes)),
+                  *(code for code in places if code not in located)]
+    return SearchFields(
+        name=normalise(name or ""),
+        given=" ".join(given_codes),
+        read=" ".join(read_codes),
+        text=" " + normalise_all([city, region, province, description, *versions]) + " ",
+        places=" " + " ".join(places) + " " if places else "",
+    )
 
 
 def refresh_search_fields() -> int:
-    """Recompute every profile's search text, places and name key (after a taxonomy,
-    territory or model change: ``flask twinning reindex`` calls this); returns how many
-    changed."""
+    """Recompute every profile's search fields and name key (after a taxonomy, territory or
+    model change: ``flask twinning reindex`` calls this); returns how many changed. Only
+    the changed rows are written, so only they go through the search index again."""
     changed = 0
     for profile in all_profiles():
-        fresh = (search_text(profile), places_text(profile), similarity.name_key(profile.name))
-        if fresh != (profile.search_text, profile.places, profile.name_key):
-            profile.search_text, profile.places, profile.name_key = fresh
+        fresh = search_fields(profile)
+        name_key = similarity.name_key(profile.name)
+        if fresh.values() != SearchFields.of(profile) or name_key != profile.name_key:
+            fresh.apply_to(profile)
+            profile.name_key = name_key
             changed += 1
     db.session.commit()
     return changed

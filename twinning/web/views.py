@@ -48,9 +48,12 @@ def home() -> ResponseReturnValue:
 @blueprint.get("/profiles/")
 def directory() -> ResponseReturnValue:
     filters = parse_filters(request.args)
-    sort = parse_sort(request.args)
+    sort = parse_sort(request.args, searching=bool(filters.q))
     result = queries.search(filters, _page_number(), PER_PAGE, sort)
-    return render_template("web/directory.html", result=result, filters=filters, sort=sort,
+    # The form shows relevance unless another order was asked for, so that a search typed
+    # on a page without one comes back ranked (without a search text it is by name).
+    return render_template("web/directory.html", result=result, filters=filters,
+                           sort=request.args.get("sort") or queries.RELEVANCE,
                            facets=facets.directory_facets())
 
 
