@@ -186,11 +186,10 @@ def read(record: ProfileRecord) -> Reading:
 
 
 def _saved_index(folder: Path) -> MatchIndex | None:
-    """The index this process holds or the one saved, whatever it was built from (a
-    rebuild keeps what it read of unchanged profiles when it read them the same way)."""
-    held = _loaded.pop(str(folder), None)
-    if held is not None:
-        return held[1]
+    """The saved index, whatever it was built from: a rebuild keeps what it read of the
+    unchanged profiles when it read them the same way. Read from the file even when this
+    process holds it: the rebuild uses it up, and another thread may be answering with the
+    one held."""
     if not (folder / BASE_FILE).exists():
         return None
     try:

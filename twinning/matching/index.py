@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import pickle
 import secrets
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import joblib
 import numpy as np
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -34,8 +34,11 @@ MODEL_VERSION = "2"
 INFERRED_WEIGHT = 0.7
 CONCEPT_REPEAT = 2  # concepts weigh twice a stem in the TF-IDF
 MEANING_CHUNK = 2000
-BASE_FILE = "index.joblib"
-DELTA_FILE = "delta.joblib"
+# Written with the C pickler (joblib's pure-Python one took most of a 100,000-profile
+# rebuild to write and read the entries); arrays go in as pickle 5 buffers, uncopied.
+BASE_FILE = "index.pickle"
+DELTA_FILE = "delta.pickle"
+PICKLE_PROTOCOL = 5
 
 CROSS = "cross"  # Oriental ↔ Europe, the default
 PEER = "peer"  # same side of the Mediterranean
@@ -115,7 +118,9 @@ class MatchIndex:
         index's tagger by default): an unchanged one keeps what ``previous`` read of it
         and its sentence meanings, when ``previous`` read the same way
         (:func:`reading_stamp`) with the same encoder. Reading the texts is most of a
-        build. The kept rows come first, then the ones read now."""
+        build. The kept rows come first, then the ones read now. ``previous`` is used
+        up: unless every row of it is kept as it was, its meaning arrays are handed over
+        (so that they are never held twice), and it answers no more queries."""
         index = cls(terms, encoder, weights)
         read = read or index.tagger.read
         lender = previous if previous is not None and index._can_borrow(previous) else None
@@ -353,7 +358,8 @@ class MatchIndex:
         self.base_id = secrets.token_hex(8)
         encoder, self.encoder = self.encoder, None
         try:
-            atomic_write(folder / BASE_FILE, lambda stream: joblib.dump(self, stream))
+            atomic_write(folder / BASE_FILE,
+                         lambda stream: pickle.dump(self, stream, PICKLE_PROTOCOL))
         finally:
             self.encoder = encoder
         (folder / DELTA_FILE).unlink(missing_ok=True)
@@ -370,15 +376,16 @@ class MatchIndex:
                         if not active],
             "languages": self.languages,
         }
-        atomic_write(folder / DELTA_FILE, lambda stream: joblib.dump(state, stream))
+        atomic_write(folder / DELTA_FILE,
+                     lambda stream: pickle.dump(state, stream, PICKLE_PROTOCOL))
 
     @classmethod
     def load(cls, folder: Path, encoder: SentenceEncoder | None = None) -> MatchIndex:
-        index: MatchIndex = joblib.load(folder / BASE_FILE)
+        index: MatchIndex = _read_pickle(folder / BASE_FILE)
         index.encoder = encoder
         delta_path = folder / DELTA_FILE
         if delta_path.exists():
-            index._apply_delta(joblib.load(delta_path))
+            index._apply_delta(_read_pickle(delta_path))
         return index
 
     def _apply_delta(self, state: dict) -> None:
@@ -399,13 +406,22 @@ class MatchIndex:
         self.languages = list(state["languages"])
 
     def compacted(self) -> MatchIndex:
-        """The same rows in one segment, removed rows dropped (no re-reading, no refit)."""
-        merged = concatenate(self.segments)
-        keep = np.flatnonzero(merged.active)
-        base = _select(merged, keep)
+        """The same rows in one segment, removed rows dropped (no re-reading, no refit).
+        A segment without removed rows is not copied, and one alone is kept as it is: a
+        fresh build is saved without a second copy of its arrays."""
+        parts = [segment if segment.active.all()
+                 else _select(segment, np.flatnonzero(segment.active))
+                 for segment in self.segments if len(segment)]
+        base = parts[0] if len(parts) == 1 else concatenate(parts) if parts \
+            else self.segments[0]
         self.segments = [base, _select(base, np.array([], dtype=int))]
         self.location = {key: (0, row) for row, key in enumerate(base.keys)}
         return self
+
+
+def _read_pickle(path: Path):
+    with path.open("rb") as stream:
+        return pickle.load(stream)
 
 
 def _select(segment: Segment, rows: np.ndarray) -> Segment:
@@ -445,19 +461,23 @@ def _borrowed_meanings(lender: MatchIndex | None, kept: list[Entry], more: int,
                 lender.location[entry.record.key] == (0, row)
                 for row, entry in enumerate(kept)):
             return base.meaning, base.meaning_needs, base.meaning_offers
-    found = tuple(np.zeros((len(kept) + more, dimension), np.float32) for _ in range(3))
     if not kept:
-        return found
+        return tuple(np.zeros((more, dimension), np.float32) for _ in range(3))
     places = [lender.location[entry.record.key] for entry in kept]
     segment_of = np.array([segment for segment, _row in places])
     row_of = np.array([row for _segment, row in places])
-    for number, segment in enumerate(lender.segments):
-        chosen = np.flatnonzero(segment_of == number)
-        if len(chosen):
-            for target, source in zip(found, (segment.meaning, segment.meaning_needs,
-                                              segment.meaning_offers), strict=True):
-                target[chosen] = source[row_of[chosen]]
-    return found
+    found = []
+    # One array at a time, each of the lender's let go once copied: the peak is the
+    # lender's arrays and one new one, not twice the three.
+    for name in ("meaning", "meaning_needs", "meaning_offers"):
+        target = np.zeros((len(kept) + more, dimension), np.float32)
+        for number, segment in enumerate(lender.segments):
+            chosen = np.flatnonzero(segment_of == number)
+            if len(chosen):
+                target[chosen] = getattr(segment, name)[row_of[chosen]]
+            setattr(segment, name, None)
+        found.append(target)
+    return tuple(found)
 
 
 def _sentence_meanings(readings: list[Reading], cache: VectorCache):
