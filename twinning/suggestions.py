@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -199,15 +199,18 @@ def _saved_index(folder: Path) -> MatchIndex | None:
         return None
 
 
-def rebuild(progress: Callable[[int], None] | None = None) -> MatchIndex:
-    """Read every published profile, fit, and replace the saved index atomically. Only
-    the profiles that changed since the saved index are read again; ``progress`` is told
-    of each profile gone through."""
+def rebuild(progress: Callable[[int], None] | None = None,
+            published: Iterable[ProfileRecord] | None = None) -> MatchIndex:
+    """Read every published profile (or take their ``published`` records), fit, and
+    replace the saved index atomically. Only the profiles that changed since the saved
+    index are read again; ``progress`` is told of each profile gone through."""
     cache = _vector_cache()
     folder = index_folder()
+    if published is None:
+        published = (record for _row, record in stored_records(Profile.is_published))
 
     def records() -> Iterator[ProfileRecord]:
-        for _row, record in stored_records(Profile.is_published):
+        for record in published:
             yield record
             if progress is not None:
                 progress(1)

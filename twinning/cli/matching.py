@@ -33,12 +33,13 @@ def reindex_command() -> None:
     Only texts that changed (or were read with another taxonomy, lexicon or model) are
     read again; each is read once for both."""
     with suggestions.reading_once():
+        published: list = []  # read once, for both
         with progress_bar(service.count_profiles(), _("Search fields")) as advance:
-            refreshed = service.refresh_search_fields(advance)
+            refreshed = service.refresh_search_fields(advance, published)
         click.echo(_("Search fields refreshed: %(count)d profile(s) changed.",
                      count=refreshed), err=True)
-        with progress_bar(service.count_published(), _("Matching index")) as advance:
-            index = suggestions.rebuild(advance)
+        with progress_bar(len(published), _("Matching index")) as advance:
+            index = suggestions.rebuild(advance, published)
     click.echo(_("Matching index rebuilt: %(count)d profile(s).", count=len(index)), err=True)
 
 

@@ -293,17 +293,22 @@ def compose_search_fields(*, name: str, province: str | None, city: str | None,
     )
 
 
-def refresh_search_fields(progress: Callable[[int], None] | None = None) -> int:
+def refresh_search_fields(progress: Callable[[int], None] | None = None,
+                          published: list[ProfileRecord] | None = None) -> int:
     """Compute the search fields and name key again of every profile whose fingerprint
     (:func:`search_source`) changed: its own fields, or the taxonomy, territories or tagger
     (``flask twinning reindex`` calls this); returns how many. Only those rows are read by
     the tagger and written (so only they go through the search index again); ``progress``
-    is told of each profile gone through."""
+    is told of each profile gone through. The records of the published profiles are added
+    to ``published`` when it is given: the index is rebuilt from them without reading the
+    profiles a second time."""
     changed = 0
     pending: list[dict] = []
     for row, record in suggestions.stored_records(
             sa.true(), Profile.province, Profile.city, Profile.region, Profile.search_source,
-            Profile.updated_at):
+            Profile.updated_at, Profile.is_published.label("published")):
+        if published is not None and row.published:
+            published.append(record)
         source = search_source(record, row.province, row.city, row.region)
         if source != row.search_source:
             fields = _search_fields_of(record, row.province, row.city, row.region)
@@ -354,8 +359,3 @@ def all_profiles() -> list[Profile]:
 
 def count_profiles() -> int:
     return db.session.scalar(sa.select(sa.func.count(Profile.id))) or 0
-
-
-def count_published() -> int:
-    return db.session.scalar(sa.select(sa.func.count(Profile.id))
-                             .where(Profile.is_published)) or 0
