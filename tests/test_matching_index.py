@@ -174,3 +174,45 @@ def test_staleness_follows_the_taxonomy_the_encoder_and_the_weights(index):
 def test_works_without_an_encoder():
     plain = MatchIndex.build(ALL, TERMS)
     assert keys(plain.suggest("honey-coop", limit=2))[0] == "packaging-two-way"
+
+
+def _counting_reader(index, read: list[str]):
+    def reader(record):
+        read.append(record.key)
+        return index.tagger.read(record)
+    return reader
+
+
+def test_a_rebuild_reads_only_what_changed_and_answers_as_a_fresh_build(index, tmp_path):
+    index.save(tmp_path)
+    saved = MatchIndex.load(tmp_path, HashingEncoder())
+    changed = dataclasses.replace(TEXTILE_PACKAGING, description="Nous proposons des "
+                                  "emballages pour le miel et les confitures.")
+    late = record("late", kind="federation", country="IT", sectors=["honey"],
+                  offers=["packaging"], languages=["fr"], description="Emballages.")
+    records = [*ALL[:4], changed, *ALL[5:], late]
+    read: list[str] = []
+    rebuilt = MatchIndex.build(records, TERMS, encoder=HashingEncoder(), previous=saved,
+                               read=_counting_reader(index, read))
+    assert sorted(read) == ["late", "textile-packaging"]
+    fresh = MatchIndex.build(records, TERMS, encoder=HashingEncoder())
+    for query in ("honey-coop", "commune", "other-honey-coop"):
+        ours, theirs = rebuilt.suggest(query, limit=8), fresh.suggest(query, limit=8)
+        assert keys(ours) == keys(theirs)
+        assert [match.score for match in ours] == pytest.approx(
+            [match.score for match in theirs], abs=1e-4)
+
+
+def test_a_rebuild_reads_everything_again_when_the_taxonomy_changed(index):
+    read: list[str] = []
+    MatchIndex.build(ALL, TERMS[:-1], encoder=HashingEncoder(), previous=index,
+                     read=_counting_reader(index, read))
+    assert sorted(read) == sorted(item.key for item in ALL)
+
+
+def test_an_unchanged_rebuild_reads_nothing_and_keeps_the_meanings(index):
+    rebuilt = MatchIndex.build(ALL, TERMS, encoder=HashingEncoder(), previous=index,
+                               read=_counting_reader(index, unexpected := []))
+    assert unexpected == []
+    assert keys(rebuilt.suggest("honey-coop", limit=5)) == keys(index.suggest("honey-coop",
+                                                                              limit=5))

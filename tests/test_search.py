@@ -241,10 +241,36 @@ def test_refresh_rewrites_only_what_changed(search_app):
     with search_app.app_context():
         assert service.refresh_search_fields() == 0
         profile = service.find_by_reference("a")
-        profile.search_name = ""  # as if made before the search fields were split
+        # As if made before the search fields were split and fingerprinted.
+        profile.search_name = profile.search_source = ""
         db.session.commit()
         assert service.refresh_search_fields() == 1
+        assert service.refresh_search_fields() == 0
     assert names(search_app, "miel") == ["Miel du Rif"]
+
+
+def test_refresh_reads_again_a_text_changed_behind_the_services_back(search_app):
+    add(search_app, "a", name="Coopérative Nour")
+    add(search_app, "b", name="Figues de Taza")
+    with search_app.app_context():
+        db.session.execute(sa.update(Profile).where(Profile.external_id == "a")
+                           .values(description="Nous produisons du miel de thym."))
+        db.session.commit()
+        assert service.refresh_search_fields() == 1
+    assert names(search_app, "عسل") == ["Coopérative Nour"]
+
+
+def test_a_new_way_of_making_the_fields_refreshes_every_profile(search_app, monkeypatch):
+    add(search_app, "a", name="Miel du Rif")
+    add(search_app, "b", name="Figues de Taza")
+    monkeypatch.setattr(service, "SEARCH_FIELDS_VERSION", "next")
+    service._search_stamp.cache_clear()
+    try:
+        with search_app.app_context():
+            assert service.refresh_search_fields() == 2
+            assert service.refresh_search_fields() == 0
+    finally:
+        service._search_stamp.cache_clear()
 
 
 def _search_structures() -> list[str]:

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import dataclasses
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import cache, lru_cache
@@ -23,17 +24,27 @@ from twinning.exchanges import states
 from twinning.extensions import db
 from twinning.matching.encoder import UniversalSentenceEncoder, VectorCache
 from twinning.matching.evidence import Evidence, directed_sentences, find_evidence
-from twinning.matching.index import BASE_FILE, CROSS, DELTA_FILE, MatchIndex
+from twinning.matching.index import BASE_FILE, CROSS, DELTA_FILE, MatchIndex, reading_stamp
 from twinning.matching.learn import LearningReport, Outcome, learn
 from twinning.matching.records import Match, ProfileRecord, Reason, Tags, Term
-from twinning.matching.tagger import Tagger
-from twinning.models import Exchange, Profile, StoredSuggestion
+from twinning.matching.tagger import Reading, Tagger
+from twinning.models import (
+    Exchange,
+    Profile,
+    ProfileLanguage,
+    ProfileTranslation,
+    StoredSuggestion,
+    TaxonomyTerm,
+)
+from twinning.models.profile import profile_need, profile_offer, profile_sector
 from twinning.reference import taxonomy
 
 INDEX_FOLDER = "matching"
 VECTOR_FILE = "sentence-vectors.npz"
 # Past this many changed profiles, one rebuild is cheaper than as many updates.
 REBUILD_THRESHOLD = 200
+# Profiles read from the database at once by the bulk paths (rebuild, search fields).
+CHUNK = 2000
 
 _lock = threading.Lock()
 _loaded: dict[str, tuple[tuple[float, float], MatchIndex]] = {}
@@ -95,24 +106,118 @@ def _vector_cache() -> VectorCache | None:
     return VectorCache(encoder, Path(path))
 
 
-def _published_profiles() -> Iterable[Profile]:
-    return db.session.scalars(
-        sa.select(Profile)
-        .where(Profile.is_published)
-        .options(*Profile.details_loaded())
-        .order_by(Profile.id)
-    )
+def stored_records(condition: sa.ColumnElement[bool], *columns: sa.ColumnElement,
+                   ) -> Iterator[tuple[sa.Row, ProfileRecord]]:
+    """The profiles meeting ``condition`` as model records (equal to
+    :func:`record_from_profile`'s), in id order, each with its row of ``columns``. Read
+    with plain queries a chunk at a time: at 100,000 profiles, making ORM objects would
+    cost more than everything else a rebuild does."""
+    last = 0
+    while True:
+        rows = db.session.execute(
+            sa.select(Profile.id, Profile.slug, Profile.name, Profile.kind, Profile.country,
+                      Profile.description, Profile.description_lang, Profile.external_id,
+                      *columns)
+            .where(condition, Profile.id > last).order_by(Profile.id).limit(CHUNK)).all()
+        if not rows:
+            return
+        ids = [row.id for row in rows]
+        languages = _grouped(sa.select(ProfileLanguage.profile_id, ProfileLanguage.lang)
+                             .where(ProfileLanguage.profile_id.in_(ids))
+                             .order_by(ProfileLanguage.profile_id, ProfileLanguage.position))
+        versions = _grouped(sa.select(ProfileTranslation.profile_id, ProfileTranslation.lang,
+                                      ProfileTranslation.text)
+                            .where(ProfileTranslation.profile_id.in_(ids))
+                            .order_by(ProfileTranslation.profile_id, ProfileTranslation.lang))
+        codes = {role: _grouped(sa.select(table.c.profile_id, TaxonomyTerm.code)
+                                .join(TaxonomyTerm, TaxonomyTerm.id == table.c.term_id)
+                                .where(table.c.profile_id.in_(ids))
+                                .order_by(table.c.profile_id, TaxonomyTerm.position))
+                 for role, table in (("sectors", profile_sector), ("needs", profile_need),
+                                     ("offers", profile_offer))}
+        for row in rows:
+            yield row, ProfileRecord(
+                key=row.slug, name=row.name, kind=row.kind.value, country=row.country,
+                languages=languages.get(row.id, ()), sectors=codes["sectors"].get(row.id, ()),
+                needs=codes["needs"].get(row.id, ()), offers=codes["offers"].get(row.id, ()),
+                description=row.description or "", description_lang=row.description_lang,
+                other_versions=versions.get(row.id, ()), slug=row.slug,
+                external_id=row.external_id)
+        last = ids[-1]
 
 
-def rebuild() -> MatchIndex:
-    """Read every published profile, fit, and replace the saved index atomically."""
+def _grouped(query: sa.Select) -> dict[int, tuple]:
+    """``(profile_id, value…)`` rows as each profile's tuple of values (a tuple of them
+    when there are several), in the query's order."""
+    found: dict[int, list] = {}
+    for profile_id, *value in db.session.execute(query):
+        found.setdefault(profile_id, []).append(tuple(value) if len(value) > 1 else value[0])
+    return {profile_id: tuple(values) for profile_id, values in found.items()}
+
+
+_readings = threading.local()
+
+
+@contextmanager
+def reading_once() -> Iterator[None]:
+    """Within this block each record's texts are read by the tagger once, however many
+    times :func:`read` is asked: the search fields and the index build share one reading
+    (the costly part of both)."""
+    if getattr(_readings, "memo", None) is not None:
+        yield
+        return
+    _readings.memo = {}
+    try:
+        yield
+    finally:
+        _readings.memo = None
+
+
+def read(record: ProfileRecord) -> Reading:
+    """What the tagger reads in ``record`` (once per :func:`reading_once` block)."""
+    memo = getattr(_readings, "memo", None)
+    if memo is None:
+        return tagger().read(record)
+    read_from = (record.side, *record.texts())  # all a reading depends on
+    reading = memo.get(read_from)
+    if reading is None:
+        reading = memo[read_from] = tagger().read(record)
+    return reading
+
+
+def _saved_index(folder: Path) -> MatchIndex | None:
+    """The saved index, whatever it was built from: a rebuild keeps what it read of the
+    unchanged profiles when it read them the same way. Read from the file even when this
+    process holds it: the rebuild uses it up, and another thread may be answering with the
+    one held."""
+    if not (folder / BASE_FILE).exists():
+        return None
+    try:
+        return MatchIndex.load(folder, sentence_encoder())
+    except Exception:  # one written by an older version of the code: start afresh
+        current_app.logger.warning("the saved matching index could not be read; rebuilding")
+        return None
+
+
+def rebuild(progress: Callable[[int], None] | None = None,
+            published: Iterable[ProfileRecord] | None = None) -> MatchIndex:
+    """Read every published profile (or take their ``published`` records), fit, and
+    replace the saved index atomically. Only the profiles that changed since the saved
+    index are read again; ``progress`` is told of each profile gone through."""
     cache = _vector_cache()
-    index = MatchIndex.build(
-        (record_from_profile(profile) for profile in _published_profiles()),
-        terms(), encoder=sentence_encoder(), cache=cache,
-    )
-    apply_learning(index)
     folder = index_folder()
+    if published is None:
+        published = (record for _row, record in stored_records(Profile.is_published))
+
+    def records() -> Iterator[ProfileRecord]:
+        for record in published:
+            yield record
+            if progress is not None:
+                progress(1)
+
+    index = MatchIndex.build(records(), terms(), encoder=sentence_encoder(), cache=cache,
+                             previous=_saved_index(folder), read=read)
+    apply_learning(index)
     with _lock:
         index.save(folder)
         if cache is not None:
@@ -195,7 +300,7 @@ def profiles_changed(profiles: list[Profile]) -> None:
     # and written by full rebuilds, not on every edit (it is large at scale).
     for profile in profiles:
         if profile.is_published:
-            index.upsert(record_from_profile(profile))
+            index.upsert(record_from_profile(profile), read=read)
         else:
             index.remove(profile.slug)
     with _lock:
@@ -308,6 +413,12 @@ def _sentences_of(record: ProfileRecord) -> tuple:
 def tagger() -> Tagger:
     """The model's reader of free text, built once per process."""
     return Tagger(terms())
+
+
+@cache
+def tagger_stamp() -> str:
+    """What :func:`tagger` reads with (see :func:`~twinning.matching.index.reading_stamp`)."""
+    return reading_stamp(terms())
 
 
 def inferred_tags(profile: Profile) -> Tags:

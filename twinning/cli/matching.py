@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 
 from twinning import suggestions
 from twinning.cli.profiles import file_format
+from twinning.cli.progress import progress_bar
 from twinning.matching.evaluate import (
     format_table,
     format_tagger_table,
@@ -27,11 +28,18 @@ from twinning.profiles import importer, service
 @click.command("reindex")
 @with_appcontext
 def reindex_command() -> None:
-    """Refresh the search fields of every profile and rebuild the matching index."""
-    refreshed = service.refresh_search_fields()
-    click.echo(_("Search fields refreshed: %(count)d profile(s) changed.", count=refreshed),
-               err=True)
-    index = suggestions.rebuild()
+    """Refresh the search fields of the profiles that changed and rebuild the matching index.
+
+    Only texts that changed (or were read with another taxonomy, lexicon or model) are
+    read again; each is read once for both."""
+    with suggestions.reading_once():
+        published: list = []  # read once, for both
+        with progress_bar(service.count_profiles(), _("Search fields")) as advance:
+            refreshed = service.refresh_search_fields(advance, published)
+        click.echo(_("Search fields refreshed: %(count)d profile(s) changed.",
+                     count=refreshed), err=True)
+        with progress_bar(len(published), _("Matching index")) as advance:
+            index = suggestions.rebuild(advance, published)
     click.echo(_("Matching index rebuilt: %(count)d profile(s).", count=len(index)), err=True)
 
 

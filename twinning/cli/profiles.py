@@ -13,6 +13,7 @@ from flask.cli import with_appcontext
 from flask_babel import gettext as _
 
 from twinning import suggestions
+from twinning.cli.progress import progress_bar
 from twinning.exchanges import demo as exchanges_demo
 from twinning.extensions import db
 from twinning.profiles import demo, exporter, importer, service
@@ -49,7 +50,8 @@ def _report_or_save(result: ParseResult, dry_run: bool) -> None:
         click.echo(_("%(count)d profile(s) valid; nothing written (dry run).",
                      count=len(result.records)))
         return
-    summary = service.save_records(result.records)
+    with progress_bar(len(result.records), _("Saving profiles")) as advance:
+        summary = service.save_records(result.records, progress=advance)
     click.echo(_("%(created)d profile(s) created, %(updated)d updated.",
                  created=summary.created, updated=summary.updated))
 

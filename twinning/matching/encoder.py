@@ -85,14 +85,24 @@ class VectorCache:
         # Rows beyond len(self._rows) are spare capacity, so adding a few is cheap.
         self._matrix = np.zeros((0, encoder.dimension), dtype=self.STORAGE)
         self.encoded_count = 0
-        if path is not None and path.exists():
-            with np.load(path, allow_pickle=False) as stored:
-                if str(stored["encoder"]) == encoder.name:
-                    self._matrix = stored["vectors"].astype(self.STORAGE, copy=False)
-                    self._rows = {key: row for row, key in enumerate(stored["keys"].tolist())}
+        # The file is read when a vector is first asked for (a rebuild that finds every
+        # text unchanged never needs it: hundreds of megabytes at 100,000 profiles), and
+        # written again only when a vector was added.
+        self._loaded = path is None or not path.exists()
+        self._changed = False
+
+    def _load(self) -> None:
+        if self._loaded:
+            return
+        self._loaded = True
+        with np.load(self.path, allow_pickle=False) as stored:
+            if str(stored["encoder"]) == self.encoder.name:
+                self._matrix = stored["vectors"].astype(self.STORAGE, copy=False)
+                self._rows = {key: row for row, key in enumerate(stored["keys"].tolist())}
 
     def add(self, keys: Sequence[str], vectors: np.ndarray) -> None:
         """Keep ``vectors`` (one row per key) for texts whose keys are given."""
+        self._load()
         new = [position for position, key in enumerate(keys) if key not in self._rows]
         if not new:
             return
@@ -106,9 +116,11 @@ class VectorCache:
         self._matrix[start:needed] = vectors[new]
         for offset, position in enumerate(new):
             self._rows[keys[position]] = start + offset
+        self._changed = True
 
     def vectors(self, texts: Sequence[str]) -> np.ndarray:
         """One float32 row per text, encoding only the texts never seen before."""
+        self._load()
         keys = [text_key(text) for text in texts]
         missing = {key: text for key, text in zip(keys, texts, strict=True)
                    if key not in self._rows}
@@ -119,12 +131,14 @@ class VectorCache:
         return self._matrix[rows].astype(np.float32)
 
     def save(self) -> None:
-        if self.path is None:
+        if self.path is None or not self._changed:
             return
         keys = np.array(list(self._rows), dtype="<U24")
         vectors = self._matrix[:len(self._rows)]  # rows are numbered in insertion order
         atomic_write(self.path, lambda handle: np.savez(
             handle, keys=keys, vectors=vectors, encoder=np.array(self.encoder.name)))
+        self._changed = False
 
     def __len__(self) -> int:
+        self._load()
         return len(self._rows)

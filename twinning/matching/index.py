@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import pickle
 import secrets
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import joblib
 import numpy as np
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -34,8 +34,11 @@ MODEL_VERSION = "2"
 INFERRED_WEIGHT = 0.7
 CONCEPT_REPEAT = 2  # concepts weigh twice a stem in the TF-IDF
 MEANING_CHUNK = 2000
-BASE_FILE = "index.joblib"
-DELTA_FILE = "delta.joblib"
+# Written with the C pickler (joblib's pure-Python one took most of a 100,000-profile
+# rebuild to write and read the entries); arrays go in as pickle 5 buffers, uncopied.
+BASE_FILE = "index.pickle"
+DELTA_FILE = "delta.pickle"
+PICKLE_PROTOCOL = 5
 
 CROSS = "cross"  # Oriental ↔ Europe, the default
 PEER = "peer"  # same side of the Mediterranean
@@ -66,11 +69,22 @@ def build_stamp(terms: Sequence[Term], encoder_name: str | None,
     }
 
 
+def reading_stamp(terms: Sequence[Term]) -> str:
+    """What a reading of a text depends on: the model's code version, the taxonomy and the
+    lexicon. Two readings of the same record under the same stamp are the same, so a
+    rebuild (and the directory's search fields) may keep an earlier one."""
+    stamp = build_stamp(terms, None)
+    return _digest([stamp["model_version"], stamp["terms"], stamp["lexicon"]])
+
+
 @dataclass
 class Entry:
     record: ProfileRecord
     tags: Tags  # what the model uses: given codes and what the text says
     inferred: Tags  # what the text alone says
+    # The record's document for the TF-IDF (concepts and stems), so that a rebuild need not
+    # read an unchanged record again (None in indexes saved before it was kept).
+    words: tuple[str, ...] | None = None
 
 
 class MatchIndex:
@@ -91,30 +105,62 @@ class MatchIndex:
         self.location: dict[str, tuple[int, int]] = {}
         self.entries: dict[str, Entry] = {}
         self.fingerprint = build_stamp(self.terms, encoder.name if encoder else None, weights)
+        self.reading_stamp = reading_stamp(self.terms)
         self.base_id = ""  # names the saved base a delta file belongs to
 
     # ----- building -------------------------------------------------------------------
     @classmethod
     def build(cls, records: Iterable[ProfileRecord], terms: Sequence[Term],
               encoder: SentenceEncoder | None = None, cache: VectorCache | None = None,
-              weights: Weights = DEFAULT_WEIGHTS) -> MatchIndex:
+              weights: Weights = DEFAULT_WEIGHTS, previous: MatchIndex | None = None,
+              read: Callable[[ProfileRecord], Reading] | None = None) -> MatchIndex:
+        """Fit on ``records``. Only new and changed records are read (with ``read``, the
+        index's tagger by default): an unchanged one keeps what ``previous`` read of it
+        and its sentence meanings, when ``previous`` read the same way
+        (:func:`reading_stamp`) with the same encoder. Reading the texts is most of a
+        build. The kept rows come first, then the ones read now. ``previous`` is used
+        up: unless every row of it is kept as it was, its meaning arrays are handed over
+        (so that they are never held twice), and it answers no more queries."""
         index = cls(terms, encoder, weights)
-        records = list(records)
-        readings = [index.tagger.read(record) for record in records]
+        read = read or index.tagger.read
+        lender = previous if previous is not None and index._can_borrow(previous) else None
+        kept: list[Entry] = []
+        fresh: list[tuple[Entry, Reading]] = []
+        for record in records:
+            entry = lender.entries.get(record.key) if lender is not None else None
+            if entry is not None and entry.record == record and entry.words is not None:
+                kept.append(entry)
+            else:
+                reading = read(record)
+                fresh.append((_entry(record, reading), reading))
+        entries = kept + [entry for entry, _reading in fresh]
         index.vectorizer = TfidfVectorizer(analyzer=_identity, sublinear_tf=True)
-        documents = [index._words(reading) for reading in readings]
         # A vocabulary cannot be empty: profiles without any text still need one.
-        index.vectorizer.fit(documents if any(documents) else [["-"]])
-        del documents
-        base = index._segment(records, readings, cache)
-        index.entries = {record.key: _entry(record, reading)
-                         for record, reading in zip(records, readings, strict=True)}
-        index.segments = [base, index._segment([], [], cache)]
-        index.location = {record.key: (0, row) for row, record in enumerate(records)}
+        index.vectorizer.fit([entry.words for entry in entries]
+                             if any(entry.words for entry in entries) else [["-"]])
+        meanings = None
+        if encoder is not None:
+            meanings = _borrowed_meanings(lender, kept, len(fresh), encoder.dimension)
+            if fresh:
+                for target, block in zip(meanings, index._meanings(
+                        [reading for _entry, reading in fresh], cache), strict=True):
+                    target[len(kept):] = block
+        index.entries = {entry.record.key: entry for entry in entries}
+        empty = _borrowed_meanings(None, [], 0, encoder.dimension) if encoder else None
+        index.segments = [index._segment(entries, meanings), index._segment([], empty)]
+        index.location = {entry.record.key: (0, row) for row, entry in enumerate(entries)}
         return index
 
-    def _words(self, reading: Reading) -> list[str]:
-        return [f"c:{code}" for code in reading.concepts] * CONCEPT_REPEAT + list(reading.stems)
+    def _can_borrow(self, previous: MatchIndex) -> bool:
+        """Whether ``previous`` read texts as this index does, with the same encoder."""
+        return getattr(previous, "reading_stamp", None) == self.reading_stamp \
+            and previous.fingerprint.get("encoder") == self.fingerprint["encoder"] \
+            and all(segment.meaning is not None or self.encoder is None
+                    for segment in previous.segments if len(segment))
+
+    def _meanings(self, readings: list[Reading], cache: VectorCache | None):
+        return _sentence_meanings(readings, cache if cache is not None
+                                  else VectorCache(self.encoder))
 
     def _language_mask(self, languages: Iterable[str]) -> int:
         mask = 0
@@ -139,11 +185,14 @@ class MatchIndex:
                     matrix[row, column[code]] = 1.0
         return matrix.tocsr()
 
-    def _segment(self, records: list[ProfileRecord], readings: list[Reading],
-                 cache: VectorCache | None) -> Segment:
-        words = self.vectorizer.transform([self._words(reading) for reading in readings]) \
-            if records else sp.csr_matrix((0, len(self.vectorizer.vocabulary_)), dtype=np.float64)
-        segment = Segment(
+    def _segment(self, entries: list[Entry], meanings) -> Segment:
+        """Rows for ``entries`` (read already), with their sentence ``meanings`` (three
+        row-aligned arrays, or None without an encoder)."""
+        records = [entry.record for entry in entries]
+        words = self.vectorizer.transform([entry.words for entry in entries]) if entries \
+            else sp.csr_matrix((0, len(self.vectorizer.vocabulary_)), dtype=np.float64)
+        meaning, meaning_needs, meaning_offers = meanings or (None, None, None)
+        return Segment(
             keys=[record.key for record in records],
             kind=np.array([self.compat.kind_index(record.kind) for record in records],
                           dtype=np.int8),
@@ -151,30 +200,35 @@ class MatchIndex:
             languages=np.array([self._language_mask(record.languages) for record in records],
                                dtype=np.int64),
             needs=self._tag_matrix([record.needs for record in records],
-                                   [reading.tags.needs for reading in readings],
+                                   [entry.inferred.needs for entry in entries],
                                    self.capabilities),
             offers=self._tag_matrix([record.offers for record in records],
-                                    [reading.tags.offers for reading in readings],
+                                    [entry.inferred.offers for entry in entries],
                                     self.capabilities),
             sectors=self._tag_matrix([record.sectors for record in records],
-                                     [reading.tags.sectors for reading in readings],
+                                     [entry.inferred.sectors for entry in entries],
                                      self.sector_codes),
             words=sp.csr_matrix(words),
             active=np.ones(len(records), dtype=bool),
+            meaning=meaning, meaning_needs=meaning_needs, meaning_offers=meaning_offers,
         )
-        if self.encoder is not None:
-            cache = cache if cache is not None else VectorCache(self.encoder)
-            segment.meaning, segment.meaning_needs, segment.meaning_offers = \
-                _sentence_meanings(readings, cache)
-        return segment
+
+    def _read_segment(self, record: ProfileRecord, cache: VectorCache | None,
+                      read: Callable[[ProfileRecord], Reading] | None = None,
+                      ) -> tuple[Segment, Entry]:
+        """One record read now (by ``read``, the index's tagger by default), as a one-row
+        segment and its entry."""
+        reading = (read or self.tagger.read)(record)
+        entry = _entry(record, reading)
+        meanings = self._meanings([reading], cache) if self.encoder is not None else None
+        return self._segment([entry], meanings), entry
 
     # ----- updating -------------------------------------------------------------------
-    def upsert(self, record: ProfileRecord, cache: VectorCache | None = None) -> None:
+    def upsert(self, record: ProfileRecord, cache: VectorCache | None = None,
+               read: Callable[[ProfileRecord], Reading] | None = None) -> None:
         """Add or replace one profile without refitting anything."""
         self.remove(record.key)
-        reading = self.tagger.read(record)
-        row = self._segment([record], [reading], cache)
-        self.entries[record.key] = _entry(record, reading)
+        row, self.entries[record.key] = self._read_segment(record, cache, read)
         delta = self.segments[-1]
         self.segments[-1] = concatenate([delta, row]) if len(delta) else row
         self.location[record.key] = (len(self.segments) - 1, len(self.segments[-1]) - 1)
@@ -206,8 +260,8 @@ class MatchIndex:
             return self.segments[segment_index].row(row_index), indexed, (segment_index, row_index)
         if isinstance(query, str):
             raise KeyError(key)
-        reading = self.tagger.read(query)
-        return self._segment([query], [reading], None), _entry(query, reading), (-1, -1)
+        segment, entry = self._read_segment(query, None)
+        return segment, entry, (-1, -1)
 
     def _score_rows(self, query: Segment, place: tuple[int, int],
                     mode: str) -> list[tuple[np.ndarray, dict, Segment]]:
@@ -304,7 +358,8 @@ class MatchIndex:
         self.base_id = secrets.token_hex(8)
         encoder, self.encoder = self.encoder, None
         try:
-            atomic_write(folder / BASE_FILE, lambda stream: joblib.dump(self, stream))
+            atomic_write(folder / BASE_FILE,
+                         lambda stream: pickle.dump(self, stream, PICKLE_PROTOCOL))
         finally:
             self.encoder = encoder
         (folder / DELTA_FILE).unlink(missing_ok=True)
@@ -321,15 +376,16 @@ class MatchIndex:
                         if not active],
             "languages": self.languages,
         }
-        atomic_write(folder / DELTA_FILE, lambda stream: joblib.dump(state, stream))
+        atomic_write(folder / DELTA_FILE,
+                     lambda stream: pickle.dump(state, stream, PICKLE_PROTOCOL))
 
     @classmethod
     def load(cls, folder: Path, encoder: SentenceEncoder | None = None) -> MatchIndex:
-        index: MatchIndex = joblib.load(folder / BASE_FILE)
+        index: MatchIndex = _read_pickle(folder / BASE_FILE)
         index.encoder = encoder
         delta_path = folder / DELTA_FILE
         if delta_path.exists():
-            index._apply_delta(joblib.load(delta_path))
+            index._apply_delta(_read_pickle(delta_path))
         return index
 
     def _apply_delta(self, state: dict) -> None:
@@ -350,13 +406,22 @@ class MatchIndex:
         self.languages = list(state["languages"])
 
     def compacted(self) -> MatchIndex:
-        """The same rows in one segment, removed rows dropped (no re-reading, no refit)."""
-        merged = concatenate(self.segments)
-        keep = np.flatnonzero(merged.active)
-        base = _select(merged, keep)
+        """The same rows in one segment, removed rows dropped (no re-reading, no refit).
+        A segment without removed rows is not copied, and one alone is kept as it is: a
+        fresh build is saved without a second copy of its arrays."""
+        parts = [segment if segment.active.all()
+                 else _select(segment, np.flatnonzero(segment.active))
+                 for segment in self.segments if len(segment)]
+        base = parts[0] if len(parts) == 1 else concatenate(parts) if parts \
+            else self.segments[0]
         self.segments = [base, _select(base, np.array([], dtype=int))]
         self.location = {key: (0, row) for row, key in enumerate(base.keys)}
         return self
+
+
+def _read_pickle(path: Path):
+    with path.open("rb") as stream:
+        return pickle.load(stream)
 
 
 def _select(segment: Segment, rows: np.ndarray) -> Segment:
@@ -380,7 +445,39 @@ def _entry(record: ProfileRecord, reading: Reading) -> Entry:
         needs=frozenset(record.needs) | read.needs,
         offers=frozenset(record.offers) | read.offers,
     )
-    return Entry(record, effective, read)
+    words = (f"c:{code}" for code in reading.concepts)
+    return Entry(record, effective, read,
+                 (*words,) * CONCEPT_REPEAT + reading.stems)
+
+
+def _borrowed_meanings(lender: MatchIndex | None, kept: list[Entry], more: int,
+                       dimension: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The three meaning arrays of a new index: the ``kept`` entries' rows taken from
+    ``lender``, then ``more`` rows to fill. When every row of the lender is kept as it was,
+    its own arrays serve: the largest part of an index is never held twice."""
+    if lender is not None and kept and not more and not len(lender.segments[-1]):
+        base = lender.segments[0]
+        if len(kept) == len(base) and all(
+                lender.location[entry.record.key] == (0, row)
+                for row, entry in enumerate(kept)):
+            return base.meaning, base.meaning_needs, base.meaning_offers
+    if not kept:
+        return tuple(np.zeros((more, dimension), np.float32) for _ in range(3))
+    places = [lender.location[entry.record.key] for entry in kept]
+    segment_of = np.array([segment for segment, _row in places])
+    row_of = np.array([row for _segment, row in places])
+    found = []
+    # One array at a time, each of the lender's let go once copied: the peak is the
+    # lender's arrays and one new one, not twice the three.
+    for name in ("meaning", "meaning_needs", "meaning_offers"):
+        target = np.zeros((len(kept) + more, dimension), np.float32)
+        for number, segment in enumerate(lender.segments):
+            chosen = np.flatnonzero(segment_of == number)
+            if len(chosen):
+                target[chosen] = getattr(segment, name)[row_of[chosen]]
+            setattr(segment, name, None)
+        found.append(target)
+    return tuple(found)
 
 
 def _sentence_meanings(readings: list[Reading], cache: VectorCache):

@@ -117,6 +117,10 @@ class Profile(db.Model):
     # so that a new profile can be warned of one that already exists under another spelling.
     name_key: Mapped[str] = mapped_column(String(200), default="", server_default="",
                                           index=True)
+    # A fingerprint of what the search fields were computed from (the profile's own fields,
+    # the tagger, taxonomy and territories they were read with): they are computed again
+    # only when it changes (profiles/service.py, ``search_source``).
+    search_source: Mapped[str] = mapped_column(String(64), default="", server_default="")
     # Kept by a facilitator on behalf of an organisation without internet access.
     kept_by_facilitator: Mapped[bool] = mapped_column(Boolean, default=False,
                                                       server_default=sa.false())

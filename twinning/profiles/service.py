@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import hashlib
+import json
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import cache
 
 import sqlalchemy as sa
 from slugify import slugify
 
 from twinning import suggestions
 from twinning.extensions import db
+from twinning.matching.records import ProfileRecord
 from twinning.matching.text import normalise, normalise_all
 from twinning.models import (
     ChangeAction,
@@ -24,6 +28,7 @@ from twinning.profiles.exporter import to_interchange
 from twinning.profiles.fields import BY_NAME, FIELDS, FieldKind
 from twinning.profiles.interchange import ProfileData, Translation
 from twinning.reference import territories
+from twinning.reference.files import data_hash
 from twinning.reference.sync import ensure_reference_data
 
 SLUG_WORDS_LENGTH = 80
@@ -32,6 +37,9 @@ DEFAULT_IMPORT_STATUS = ProfileStatus.PUBLISHED
 RESERVED_SLUGS = frozenset({"new"})
 # Set when a profile is created or moderated, never copied over by an update.
 HANDLED_APART = frozenset({"external_id", "slug", "status"})
+# Bump when the code that makes the search fields or the name key changes: the next
+# ``flask twinning reindex`` computes them again for every profile.
+SEARCH_FIELDS_VERSION = "1"
 
 
 @dataclass(frozen=True)
@@ -41,13 +49,21 @@ class ImportSummary:
 
 
 def save_records(records: Iterable[ProfileData], update_index: bool = True,
-                 source: str | None = None) -> ImportSummary:
+                 source: str | None = None,
+                 progress: Callable[[int], None] | None = None) -> ImportSummary:
     """Upsert validated records by external_id, all in one transaction, then bring the
     matching index up to date. Changes to existing profiles go into their history, with
-    ``source`` (the file's name).
+    ``source`` (the file's name). ``progress`` is told of each record saved.
 
-    Any failure rolls the whole batch back, so a failed import writes nothing.
+    Any failure rolls the whole batch back, so a failed import writes nothing. Each text
+    is read once, for the search fields and the index alike.
     """
+    with suggestions.reading_once():
+        return _save_records(records, update_index, source, progress)
+
+
+def _save_records(records: Iterable[ProfileData], update_index: bool, source: str | None,
+                  progress: Callable[[int], None] | None) -> ImportSummary:
     ensure_reference_data()
     terms = _terms()
     created = updated = 0
@@ -72,6 +88,8 @@ def save_records(records: Iterable[ProfileData], update_index: bool = True,
                 updated += 1
             saved.append(profile)
             db.session.flush()
+            if progress is not None:
+                progress(1)
         db.session.commit()
     except Exception:
         db.session.rollback()
@@ -106,9 +124,7 @@ def _apply(profile: Profile, record: ProfileData, terms: dict[str, TaxonomyTerm]
     """Copy every declared field of ``record`` onto ``profile`` (identity and status apart).
 
     The search fields are computed again only when what they are made of changed (reading
-    the text is the costly part), or when they were never filled (a profile made before
-    they existed)."""
-    searched = _search_source(profile) if profile.search_name else None
+    the text is the costly part): see :func:`search_source`."""
     for field in FIELDS:
         if field.name in HANDLED_APART:
             continue
@@ -121,9 +137,13 @@ def _apply(profile: Profile, record: ProfileData, terms: dict[str, TaxonomyTerm]
             _replace_translations(profile, value)
         else:
             setattr(profile, field.model_attribute, value)
-    if searched is None or _search_source(profile) != searched:
-        search_fields(profile).apply_to(profile)
-    profile.name_key = similarity.name_key(profile.name)
+    read_as = suggestions.record_from_profile(profile)
+    source = search_source(read_as, profile.province, profile.city, profile.region)
+    if source != profile.search_source:
+        _search_fields_of(read_as, profile.province, profile.city,
+                          profile.region).apply_to(profile)
+        profile.search_source = source
+        profile.name_key = similarity.name_key(profile.name)
 
 
 def _replace_languages(profile: Profile, languages: list[str]) -> None:
@@ -201,23 +221,41 @@ class SearchFields:
                 profile.search_text, profile.places)
 
 
-def _search_source(profile: Profile) -> tuple:
-    """Everything the search fields are computed from."""
-    return (profile.name, profile.province, profile.city, profile.region, profile.country,
-            profile.description, profile.description_lang,
-            tuple((translation.lang, translation.text) for translation in profile.translations),
-            tuple(term.code for term in (*profile.sectors, *profile.needs, *profile.offers)))
+@cache
+def _search_stamp() -> list[str]:
+    """What every profile's search fields are made with, besides its own fields."""
+    return [SEARCH_FIELDS_VERSION, suggestions.tagger_stamp(), territories.content_hash(),
+            data_hash(similarity.ORGANISATION_WORDS_FILE)]
+
+
+def search_source(record: ProfileRecord, province: str | None, city: str | None,
+                  region: str | None) -> str:
+    """A fingerprint of everything a profile's search fields and name key are computed
+    from: its own fields and the tagger, taxonomy and territories (:func:`_search_stamp`).
+    Kept in ``Profile.search_source``, so that only the profiles whose fingerprint changed
+    are read again."""
+    payload = json.dumps([*_search_stamp(), record.name, record.country, province, city,
+                          region, record.description, record.description_lang,
+                          record.other_versions, record.sectors, record.needs, record.offers],
+                         ensure_ascii=False)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:32]
 
 
 def search_fields(profile: Profile) -> SearchFields:
     """The search fields of ``profile``, reading its texts with the matching model's tagger
     (so that ``عسل`` finds a French honey cooperative, coded or not)."""
-    read = suggestions.tagger().read(suggestions.record_from_profile(profile)).tags
+    return _search_fields_of(suggestions.record_from_profile(profile), profile.province,
+                             profile.city, profile.region)
+
+
+def _search_fields_of(record: ProfileRecord, province: str | None, city: str | None,
+                      region: str | None) -> SearchFields:
+    read = suggestions.read(record).tags
     return compose_search_fields(
-        name=profile.name, province=profile.province, city=profile.city,
-        region=profile.region, description=profile.description,
-        other_versions=[translation.text for translation in profile.translations],
-        given=[term.code for term in (*profile.sectors, *profile.needs, *profile.offers)],
+        name=record.name, province=province, city=city, region=region,
+        description=record.description,
+        other_versions=[text for _lang, text in record.other_versions],
+        given=[*record.sectors, *record.needs, *record.offers],
         read=[*read.sectors, *read.needs, *read.offers],
     )
 
@@ -255,18 +293,38 @@ def compose_search_fields(*, name: str, province: str | None, city: str | None,
     )
 
 
-def refresh_search_fields() -> int:
-    """Recompute every profile's search fields and name key (after a taxonomy, territory or
-    model change: ``flask twinning reindex`` calls this); returns how many changed. Only
-    the changed rows are written, so only they go through the search index again."""
+def refresh_search_fields(progress: Callable[[int], None] | None = None,
+                          published: list[ProfileRecord] | None = None) -> int:
+    """Compute the search fields and name key again of every profile whose fingerprint
+    (:func:`search_source`) changed: its own fields, or the taxonomy, territories or tagger
+    (``flask twinning reindex`` calls this); returns how many. Only those rows are read by
+    the tagger and written (so only they go through the search index again); ``progress``
+    is told of each profile gone through. The records of the published profiles are added
+    to ``published`` when it is given: the index is rebuilt from them without reading the
+    profiles a second time."""
     changed = 0
-    for profile in all_profiles():
-        fresh = search_fields(profile)
-        name_key = similarity.name_key(profile.name)
-        if fresh.values() != SearchFields.of(profile) or name_key != profile.name_key:
-            fresh.apply_to(profile)
-            profile.name_key = name_key
+    pending: list[dict] = []
+    for row, record in suggestions.stored_records(
+            sa.true(), Profile.province, Profile.city, Profile.region, Profile.search_source,
+            Profile.updated_at, Profile.is_published.label("published")):
+        if published is not None and row.published:
+            published.append(record)
+        source = search_source(record, row.province, row.city, row.region)
+        if source != row.search_source:
+            fields = _search_fields_of(record, row.province, row.city, row.region)
+            pending.append(dict(zip(
+                ("search_name", "search_given", "search_read", "search_text", "places"),
+                fields.values(), strict=True),
+                id=row.id, search_source=source, name_key=similarity.name_key(record.name),
+                updated_at=row.updated_at))  # not a change of the profile
             changed += 1
+        if len(pending) >= suggestions.CHUNK:
+            db.session.execute(sa.update(Profile), pending)
+            pending.clear()
+        if progress is not None:
+            progress(1)
+    if pending:
+        db.session.execute(sa.update(Profile), pending)
     db.session.commit()
     return changed
 
