@@ -1,4 +1,5 @@
-"""``flask twinning expire | learn | digest``: the jobs cron runs."""
+"""``flask twinning expire | learn | digest``: the jobs cron runs (the digest goes to the
+queue when there is one)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import click
 from flask.cli import with_appcontext
 from flask_babel import gettext as _
 
-from twinning import suggestions
+from twinning import jobs, suggestions
 from twinning.exchanges import service as exchanges
 from twinning.notifications.digest import send_digest
 
@@ -55,7 +56,11 @@ def learn_command(report: bool, as_json: bool) -> None:
 @with_appcontext
 def digest_command() -> None:
     """E-mail each organisation's members its new suggested partners and open requests
-    (weekly); a partner is never shown twice to the same organisation."""
+    (weekly); a partner is never shown twice to the same organisation. Put on the queue
+    when one is configured."""
+    if jobs.queue_configured():
+        click.echo(_("Queued as job %(id)s.", id=jobs.enqueue(send_digest).id))
+        return
     summary = send_digest()
     click.echo(_("Digest: %(organisations)d organisation(s), %(emails)d e-mail(s), "
                  "%(partners)d new suggested partner(s).", organisations=summary.organisations,

@@ -12,7 +12,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 from flask_babel import gettext as _
 
-from twinning import suggestions
+from twinning import jobs, suggestions
 from twinning.cli.profiles import file_format
 from twinning.matching.evaluate import (
     format_table,
@@ -25,14 +25,20 @@ from twinning.profiles import importer, service
 
 
 @click.command("reindex")
+@click.option("--now", is_flag=True,
+              help="Run here even when a queue is configured (on each app server's host).")
 @with_appcontext
-def reindex_command() -> None:
-    """Refresh the search fields of every profile and rebuild the matching index."""
-    refreshed = service.refresh_search_fields()
-    click.echo(_("Search fields refreshed: %(count)d profile(s) changed.", count=refreshed),
+def reindex_command(now: bool) -> None:
+    """Refresh the search fields of every profile and rebuild the matching index (put on
+    the queue when one is configured)."""
+    if jobs.queue_configured() and not now:
+        click.echo(_("Queued as job %(id)s.", id=jobs.enqueue(service.reindex).id), err=True)
+        return
+    done = service.reindex()
+    click.echo(_("Search fields refreshed: %(count)d profile(s) changed.",
+                 count=done.refreshed), err=True)
+    click.echo(_("Matching index rebuilt: %(count)d profile(s).", count=done.indexed),
                err=True)
-    index = suggestions.rebuild()
-    click.echo(_("Matching index rebuilt: %(count)d profile(s).", count=len(index)), err=True)
 
 
 @click.command("matches")

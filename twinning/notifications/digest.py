@@ -1,16 +1,21 @@
 """``flask twinning digest`` (for cron, weekly): to each organisation's members, its new
 suggested partners and its open requests, in each member's language. A partner shown once
-is never shown to the same organisation again."""
+is never shown to the same organisation again, and a member gets one digest a week for an
+organisation however often it runs (a job tried again sends nothing twice).
+
+With a queue configured the command puts :func:`send_digest` on it, and each e-mail is a
+job of its own."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from twinning import suggestions
+from twinning import jobs, suggestions
 from twinning.exchanges import states
 from twinning.extensions import db
 from twinning.memberships import service as memberships
@@ -25,10 +30,12 @@ class DigestSummary:
     partners: int  # new suggested partners shown, all organisations together
 
 
+@jobs.job
 def send_digest() -> DigestSummary:
     threshold = current_app.config["DIGEST_THRESHOLD"]
     per_organisation = current_app.config["DIGEST_SUGGESTIONS"]
     organisations = emails = partners = 0
+    year, week, _day = datetime.now(UTC).isocalendar()
     for profile in _kept_profiles():
         shown = _already_shown(profile)
         new = [item for item in suggestions.stored_for(
@@ -42,7 +49,9 @@ def send_digest() -> DigestSummary:
         for row in memberships.members_of(profile):
             emails += preferences.email(
                 row.user, events.DIGEST, "notifications/digest",
-                _l("This week on Twinning Oriental"), profile=profile, partners=new,
+                _l("This week on Twinning Oriental"),
+                key=f"digest:{year}-W{week}:{profile.id}:{row.user.id}",
+                profile=profile, partners=new,
                 requests=waiting, link=mail.external_url("web.profile", slug=profile.slug,
                                                          lang=row.user.lang),
                 exchanges_link=mail.external_url("exchanges.index", lang=row.user.lang))

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from slugify import slugify
 
-from twinning import suggestions
+from twinning import jobs, suggestions
 from twinning.extensions import db
 from twinning.matching.text import normalise, normalise_all
 from twinning.models import (
@@ -269,6 +269,20 @@ def refresh_search_fields() -> int:
             changed += 1
     db.session.commit()
     return changed
+
+
+@dataclass(frozen=True)
+class Reindexed:
+    refreshed: int  # profiles whose search fields changed
+    indexed: int  # profiles in the rebuilt matching index
+
+
+@jobs.job
+def reindex() -> Reindexed:
+    """``flask twinning reindex`` (cron, or a job on the queue): search fields, then the
+    matching index rebuilt from the published profiles."""
+    refreshed = refresh_search_fields()
+    return Reindexed(refreshed, len(suggestions.rebuild()))
 
 
 def get_by_slug(slug: str) -> Profile | None:
