@@ -4,6 +4,7 @@ queue when there is one)."""
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 
 import click
 from flask.cli import with_appcontext
@@ -58,10 +59,11 @@ def digest_command() -> None:
     """E-mail each organisation's members its new suggested partners and open requests
     (weekly); a partner is never shown twice to the same organisation. Put on the queue
     when one is configured."""
+    run_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%S.%f")
     if jobs.queue_configured():
-        click.echo(_("Queued as job %(id)s.", id=jobs.enqueue(send_digest).id))
+        click.echo(_("Queued as job %(id)s.", id=jobs.enqueue(send_digest, run_id).id))
         return
-    summary = send_digest()
+    summary = send_digest(run_id)
     click.echo(_("Digest: %(organisations)d organisation(s), %(emails)d e-mail(s), "
                  "%(partners)d new suggested partner(s).", organisations=summary.organisations,
                  emails=summary.emails, partners=summary.partners))

@@ -1,7 +1,7 @@
 """``flask twinning digest`` (for cron, weekly): to each organisation's members, its new
 suggested partners and its open requests, in each member's language. A partner shown once
-is never shown to the same organisation again, and a member gets one digest a week for an
-organisation however often it runs (a job tried again sends nothing twice).
+is never shown to the same organisation again. Each run has an id, part of each e-mail's
+key: a job tried again sends nothing twice.
 
 With a queue configured the command puts :func:`send_digest` on it, and each e-mail is a
 job of its own."""
@@ -9,7 +9,6 @@ job of its own."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from flask import current_app
@@ -31,11 +30,12 @@ class DigestSummary:
 
 
 @jobs.job
-def send_digest() -> DigestSummary:
+def send_digest(run_id: str) -> DigestSummary:
+    """One run of the digest; ``run_id`` (new for every run, the same when its job is tried
+    again) names the event of each e-mail."""
     threshold = current_app.config["DIGEST_THRESHOLD"]
     per_organisation = current_app.config["DIGEST_SUGGESTIONS"]
     organisations = emails = partners = 0
-    year, week, _day = datetime.now(UTC).isocalendar()
     for profile in _kept_profiles():
         shown = _already_shown(profile)
         new = [item for item in suggestions.stored_for(
@@ -50,7 +50,7 @@ def send_digest() -> DigestSummary:
             emails += preferences.email(
                 row.user, events.DIGEST, "notifications/digest",
                 _l("This week on Twinning Oriental"),
-                key=f"digest:{year}-W{week}:{profile.id}:{row.user.id}",
+                key=f"digest:{run_id}:{profile.id}:{row.user.id}",
                 profile=profile, partners=new,
                 requests=waiting, link=mail.external_url("web.profile", slug=profile.slug,
                                                          lang=row.user.lang),
