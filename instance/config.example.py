@@ -6,6 +6,7 @@
 #   TWINNING_SECRET_KEY       signs sessions and e-mailed links (required in production)
 #   TWINNING_DATABASE_URL     postgresql://user:password@host/database (or DATABASE_URL)
 #   TWINNING_MAIL_PASSWORD    the SMTP account's password
+#   TWINNING_REDIS_URL        redis://:password@host:6379/0 for background jobs
 # The instance folder itself moves with TWINNING_INSTANCE_PATH.
 
 # "production" makes the checks strict: a secret key, PostgreSQL, cookies over HTTPS only.
@@ -47,6 +48,18 @@ MAIL_TIMEOUT = 20
 MAIL_DEFAULT_SENDER = "Twinning Oriental <no-reply@twinning-oriental.example>"
 # Where development e-mails are written ("": <instance>/outbox).
 MAIL_OUTBOX_FOLDER = ""
+# Background jobs (e-mails, digests, announcements, reindexing) go to Redis with RQ when
+# REDIS_URL is set (redis://host:6379/0; give it as TWINNING_REDIS_URL if it holds a
+# password) and `flask twinning worker` runs them; with "" they run at once, in the request.
+REDIS_URL = ""
+# The RQ queue's name (several sites may share one Redis under different names).
+JOB_QUEUE = "twinning"
+# A failed job is tried again so many times, after these many seconds in turn; then it is
+# listed for admins at /<lang>/moderation/jobs with a button to try once more.
+JOB_RETRIES = 3
+JOB_RETRY_INTERVALS = (30, 300, 1800)
+# A job running longer than this (seconds) is stopped and counts as failed.
+JOB_TIMEOUT = 1800
 # An unanswered exchange request expires after so many days (flask twinning expire).
 EXCHANGE_EXPIRY_DAYS = 30
 # A declined pair may ask again for the same purpose after so many days.

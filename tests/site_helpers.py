@@ -4,6 +4,7 @@ links followed from those e-mails."""
 from __future__ import annotations
 
 import re
+import socket
 from email import policy
 from email.message import EmailMessage
 from email.parser import BytesParser
@@ -87,3 +88,11 @@ def signed_in(app, email: str, **kwargs):
     response = log_in(client, email)
     assert response.status_code == 302, response.text
     return client
+
+
+def free_port() -> int:
+    """A port nobody listens on (aiosmtpd's controller checks its server by connecting to
+    the port it was given, so it needs a real number rather than 0)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]

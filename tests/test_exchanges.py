@@ -27,6 +27,7 @@ from twinning.models import (
     Purpose,
     User,
 )
+from twinning.notifications.digest import send_digest
 from twinning.profiles import service as profiles
 from twinning.profiles.interchange import validate_record
 
@@ -344,6 +345,21 @@ def test_the_digest_never_shows_the_same_partner_twice(pair, runner):
     assert "0 new suggested partner(s)" in third.output
     [latest] = mails_to(pair, "fatima@example.ma")[sent:]
     assert "Emballages Solidaires du Vercors" in text_of(latest)  # as an open request only
+
+
+def test_a_digest_run_tried_again_sends_nothing_twice(pair):
+    """As when its job failed after the e-mails were written, before what they showed was."""
+    with pair.app_context():
+        send_digest("run-1")
+        sent = len(mails_to(pair, "fatima@example.ma"))
+        db.session.execute(sa.delete(DigestEntry))
+        db.session.commit()
+        send_digest("run-1")
+        assert len(mails_to(pair, "fatima@example.ma")) == sent == 1
+        db.session.execute(sa.delete(DigestEntry))
+        db.session.commit()
+        send_digest("run-2")  # another run, with the same partners new again
+        assert len(mails_to(pair, "fatima@example.ma")) == 2
 
 
 def test_learning_reads_the_outcomes_and_reports(pair, runner):

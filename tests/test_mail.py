@@ -4,13 +4,13 @@
 from __future__ import annotations
 
 import re
-import socket
 from email import message_from_bytes, policy
 
 import pytest
 import sqlalchemy as sa
 from aiosmtpd.controller import Controller
 from site_helpers import (
+    free_port,
     link_in,
     log_in,
     mails_to,
@@ -37,18 +37,10 @@ class Collector:
         return "250 Message accepted for delivery"
 
 
-def _free_port() -> int:
-    # aiosmtpd's controller checks its server by connecting to the port it was given,
-    # so it needs a real port number rather than 0.
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture
 def smtp_server():
     collector = Collector()
-    controller = Controller(collector, hostname="127.0.0.1", port=_free_port())
+    controller = Controller(collector, hostname="127.0.0.1", port=free_port())
     controller.start()
     yield controller, collector
     controller.stop()

@@ -53,6 +53,15 @@ class Defaults:
     MAIL_TIMEOUT = 20
     MAIL_DEFAULT_SENDER = "Twinning Oriental <no-reply@twinning-oriental.example>"
     MAIL_OUTBOX_FOLDER = ""
+    # Background jobs (e-mails, digests, announcements, reindexing): queued on Redis with RQ
+    # and run by `flask twinning worker` when REDIS_URL is set; run at once when it is "".
+    # A failed job is tried again JOB_RETRIES times, after each of JOB_RETRY_INTERVALS
+    # seconds in turn, then listed for admins (/<lang>/moderation/jobs).
+    REDIS_URL = ""
+    JOB_QUEUE = "twinning"
+    JOB_RETRIES = 3
+    JOB_RETRY_INTERVALS = (30, 300, 1800)
+    JOB_TIMEOUT = 1800  # seconds; a full reindex at 10,000 profiles fits well within it
     # Exchanges: a request nobody answered expires after so many days (`flask twinning
     # expire`), and a declined pair may ask again for the same purpose after the cool-down.
     EXCHANGE_EXPIRY_DAYS = 30

@@ -1,14 +1,16 @@
-"""``flask twinning expire | learn | digest``: the jobs cron runs."""
+"""``flask twinning expire | learn | digest``: the jobs cron runs (the digest goes to the
+queue when there is one)."""
 
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 
 import click
 from flask.cli import with_appcontext
 from flask_babel import gettext as _
 
-from twinning import suggestions
+from twinning import jobs, suggestions
 from twinning.exchanges import service as exchanges
 from twinning.notifications.digest import send_digest
 
@@ -55,8 +57,13 @@ def learn_command(report: bool, as_json: bool) -> None:
 @with_appcontext
 def digest_command() -> None:
     """E-mail each organisation's members its new suggested partners and open requests
-    (weekly); a partner is never shown twice to the same organisation."""
-    summary = send_digest()
+    (weekly); a partner is never shown twice to the same organisation. Put on the queue
+    when one is configured."""
+    run_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%S.%f")
+    if jobs.queue_configured():
+        click.echo(_("Queued as job %(id)s.", id=jobs.enqueue(send_digest, run_id).id))
+        return
+    summary = send_digest(run_id)
     click.echo(_("Digest: %(organisations)d organisation(s), %(emails)d e-mail(s), "
                  "%(partners)d new suggested partner(s).", organisations=summary.organisations,
                  emails=summary.emails, partners=summary.partners))

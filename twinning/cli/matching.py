@@ -12,7 +12,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 from flask_babel import gettext as _
 
-from twinning import suggestions
+from twinning import jobs, suggestions
 from twinning.cli.profiles import file_format
 from twinning.cli.progress import progress_bar
 from twinning.matching.evaluate import (
@@ -26,21 +26,22 @@ from twinning.profiles import importer, service
 
 
 @click.command("reindex")
+@click.option("--now", is_flag=True,
+              help="Run here even when a queue is configured (on each app server's host).")
 @with_appcontext
-def reindex_command() -> None:
-    """Refresh the search fields of the profiles that changed and rebuild the matching index.
-
-    Only texts that changed (or were read with another taxonomy, lexicon or model) are
-    read again; each is read once for both."""
-    with suggestions.reading_once():
-        published: list = []  # read once, for both
-        with progress_bar(service.count_profiles(), _("Search fields")) as advance:
-            refreshed = service.refresh_search_fields(advance, published)
-        click.echo(_("Search fields refreshed: %(count)d profile(s) changed.",
-                     count=refreshed), err=True)
-        with progress_bar(len(published), _("Matching index")) as advance:
-            index = suggestions.rebuild(advance, published)
-    click.echo(_("Matching index rebuilt: %(count)d profile(s).", count=len(index)), err=True)
+def reindex_command(now: bool) -> None:
+    """Refresh the search fields of the profiles that changed and rebuild the matching index
+    (put on the queue when one is configured). Only texts that changed (or were read with
+    another taxonomy, lexicon or model) are read again; each is read once for both."""
+    if jobs.queue_configured() and not now:
+        click.echo(_("Queued as job %(id)s.", id=jobs.enqueue(service.reindex).id), err=True)
+        return
+    labels = {"search_fields": _("Search fields"), "matching_index": _("Matching index")}
+    done = service.reindex(lambda stage, steps: progress_bar(steps, labels[stage]))
+    click.echo(_("Search fields refreshed: %(count)d profile(s) changed.",
+                 count=done.refreshed), err=True)
+    click.echo(_("Matching index rebuilt: %(count)d profile(s).", count=done.indexed),
+               err=True)
 
 
 @click.command("matches")

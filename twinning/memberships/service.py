@@ -164,7 +164,7 @@ def invite(profile: Profile, email: str, role: MemberRole, by: User, lang: str) 
     db.session.commit()
     mail.send_template("memberships/invitation", email, lang,
                        _l("An invitation to keep a profile on Twinning Oriental"),
-                       profile=profile, inviter=by, role=role,
+                       key=f"invitation:{invitation.id}", profile=profile, inviter=by, role=role,
                        link=invitation_link(invitation, lang),
                        days=tokens.lifetime_days(Purpose.INVITATION))
     return invitation

@@ -9,7 +9,7 @@ from twinning.models.exchange import (
     ExchangeTransition,
     Purpose,
 )
-from twinning.models.notification import DigestEntry, Notification
+from twinning.models.notification import DigestEntry, Notification, OutgoingEmail
 from twinning.models.profile import (
     OrganisationKind,
     Profile,
@@ -35,6 +35,7 @@ __all__ = [
     "Membership",
     "Notification",
     "OrganisationKind",
+    "OutgoingEmail",
     "Profile",
     "ProfileChange",
     "ProfileLanguage",

@@ -1,12 +1,12 @@
-"""What a person is told inside the site (the count in the header), and which suggested
-partners an organisation's weekly digest has already shown."""
+"""What a person is told inside the site (the count in the header), which suggested
+partners an organisation's weekly digest has already shown, and the e-mails on their way."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import JSON, ForeignKey, String
+from sqlalchemy import JSON, ForeignKey, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from twinning.extensions import db
@@ -49,3 +49,23 @@ class DigestEntry(db.Model):
     partner_id: Mapped[int] = mapped_column(ForeignKey("profile.id", ondelete="CASCADE"),
                                             primary_key=True)
     sent_at: Mapped[datetime] = mapped_column(AwareDateTime, default=utcnow)
+
+
+class OutgoingEmail(db.Model):
+    """One e-mail for one event and one recipient, from the moment it is written until it
+    is sent. ``key`` (unique: the event and the recipient, e.g. ``notification:42``) makes
+    a second e-mail for the same event impossible; ``claimed_at`` is set, in its own
+    committed UPDATE, before the message leaves and ``sent_at`` after, so a job tried again
+    never sends what was sent. The message itself (links with tokens in it) is cleared
+    once sent."""
+
+    __tablename__ = "outgoing_email"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    message: Mapped[bytes | None] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime, default=utcnow)
+    claimed_at: Mapped[datetime | None] = mapped_column(AwareDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(AwareDateTime, index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)

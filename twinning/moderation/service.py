@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from twinning import suggestions
+from twinning import jobs, suggestions
 from twinning.extensions import db
 from twinning.memberships import service as memberships
 from twinning.models import ChangeAction, Profile, ProfileChange, ProfileStatus, Role, User
@@ -172,7 +172,7 @@ def decide(profile: Profile, moderator: User, decision: Decision,
         link=lambda user: mail.external_url("web.profile", slug=profile.slug,
                                             lang=user.lang))
     if decision.target == ProfileStatus.PUBLISHED:
-        suggested.tell_new_partners(profile)
+        jobs.submit(suggested.tell_new_partners, profile.id)
 
 
 def archive_without_owner(profile: Profile) -> None:

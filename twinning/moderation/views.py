@@ -1,5 +1,6 @@
 """``/<lang>/moderation/``: the queue, approving and rejecting, archiving and restoring,
-a profile's history, edits to look at, and (for admins) people's roles."""
+a profile's history, edits to look at, and (for admins) people's roles and the background
+jobs that failed."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from twinning import jobs
 from twinning.access import admin_required, moderator_required
 from twinning.models import Profile, Role
 from twinning.moderation import forms, service
@@ -136,3 +138,20 @@ def set_account_role(user_id: int) -> ResponseReturnValue:
     else:
         flash(_("The account is updated."))
     return redirect(url_for("moderation.users"), 303)
+
+
+@blueprint.get("/jobs")
+@admin_required
+def failed_jobs() -> ResponseReturnValue:
+    return render_template("moderation/jobs.html", queue=jobs.queue_configured(),
+                           failed=jobs.failed_jobs())
+
+
+@blueprint.post("/jobs/<job_id>/retry")
+@admin_required
+def retry_job(job_id: str) -> ResponseReturnValue:
+    if jobs.retry_failed(job_id):
+        flash(_("The job is on the queue again."))
+    else:
+        flash(_("This job is not among the failed ones any more."), "error")
+    return redirect(url_for("moderation.failed_jobs"), 303)

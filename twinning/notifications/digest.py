@@ -1,6 +1,10 @@
 """``flask twinning digest`` (for cron, weekly): to each organisation's members, its new
 suggested partners and its open requests, in each member's language. A partner shown once
-is never shown to the same organisation again."""
+is never shown to the same organisation again. Each run has an id, part of each e-mail's
+key: a job tried again sends nothing twice.
+
+With a queue configured the command puts :func:`send_digest` on it, and each e-mail is a
+job of its own."""
 
 from __future__ import annotations
 
@@ -10,7 +14,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from twinning import suggestions
+from twinning import jobs, suggestions
 from twinning.exchanges import states
 from twinning.extensions import db
 from twinning.memberships import service as memberships
@@ -25,7 +29,10 @@ class DigestSummary:
     partners: int  # new suggested partners shown, all organisations together
 
 
-def send_digest() -> DigestSummary:
+@jobs.job
+def send_digest(run_id: str) -> DigestSummary:
+    """One run of the digest; ``run_id`` (new for every run, the same when its job is tried
+    again) names the event of each e-mail."""
     threshold = current_app.config["DIGEST_THRESHOLD"]
     per_organisation = current_app.config["DIGEST_SUGGESTIONS"]
     organisations = emails = partners = 0
@@ -42,7 +49,9 @@ def send_digest() -> DigestSummary:
         for row in memberships.members_of(profile):
             emails += preferences.email(
                 row.user, events.DIGEST, "notifications/digest",
-                _l("This week on Twinning Oriental"), profile=profile, partners=new,
+                _l("This week on Twinning Oriental"),
+                key=f"digest:{run_id}:{profile.id}:{row.user.id}",
+                profile=profile, partners=new,
                 requests=waiting, link=mail.external_url("web.profile", slug=profile.slug,
                                                          lang=row.user.lang),
                 exchanges_link=mail.external_url("exchanges.index", lang=row.user.lang))

@@ -3,6 +3,10 @@ when no server is configured (development), written as an ``.eml`` file to the o
 
 Messages are written from templates ``mail/<name>.txt`` and ``mail/<name>.html``; links in
 them come from :func:`external_url`, rooted at ``PUBLIC_URL``.
+
+Sending is a job (:mod:`twinning.jobs`): :func:`send` records the message under the key of
+its event and recipient, commits, and :func:`deliver` sends it, at once or from the worker.
+A key already recorded is never sent again, and a job tried again skips what was sent.
 """
 
 from __future__ import annotations
@@ -11,16 +15,22 @@ import logging
 import secrets
 import smtplib
 import ssl
+import uuid
 from datetime import UTC, datetime
+from email import message_from_bytes, policy
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid, parseaddr
 from pathlib import Path
 from typing import Any
 
+import sqlalchemy as sa
 from flask import current_app, render_template
 
+from twinning import jobs
+from twinning.extensions import db
 from twinning.i18n import speaking, text_direction
+from twinning.models import OutgoingEmail
 
 log = logging.getLogger(__name__)
 OUTBOX_FOLDER = "outbox"
@@ -70,24 +80,75 @@ def _domain(sender: str) -> str:
     return address.rpartition("@")[2] or "localhost"
 
 
-def send(message: EmailMessage) -> bool:
-    """Deliver ``message``; False (and a log line) when the mail server refused it, so that
-    the person's action still succeeds and they can ask for the e-mail again."""
-    config = current_app.config
+class DeliveryError(RuntimeError):
+    """The mail server (or the outbox folder) refused a message; the job is tried again."""
+
+
+def send(message: EmailMessage, key: str | None = None) -> bool:
+    """Send ``message`` once for ``key`` (the event and the recipient, e.g.
+    ``notification:42``; none: a new event, such as a reset link asked for again).
+
+    The message is recorded and committed with its key first (so call this after the
+    caller's own commit), then delivered now or by the worker. False when the key was
+    already recorded (nothing is sent twice), or when sending at once failed: the person's
+    action still succeeds and they can ask for the e-mail again.
+    """
+    if key and db.session.scalar(sa.select(OutgoingEmail.id).where(OutgoingEmail.key == key)):
+        log.info("e-mail %s already written: not sent again", key)
+        return False
+    record = OutgoingEmail(key=key or f"once:{uuid.uuid4().hex}", message=bytes(message))
+    db.session.add(record)
     try:
-        if config["MAIL_SERVER"]:
-            _send_smtp(message)
-        else:
-            _write_to_outbox(message)
-    except (OSError, smtplib.SMTPException) as exc:
-        log.error("could not send %r to %s: %s", message["Subject"], message["To"], exc)
+        db.session.commit()
+    except sa.exc.IntegrityError:  # written by another process meanwhile
+        db.session.rollback()
+        return False
+    try:
+        jobs.submit(deliver, record.id)
+    except DeliveryError:
         return False
     return True
 
 
 def send_template(template: str, to: str, lang: str | None, subject: Any,
-                  **context: Any) -> bool:
-    return send(compose(template, to, lang, subject, **context))
+                  key: str | None = None, **context: Any) -> bool:
+    return send(compose(template, to, lang, subject, **context), key)
+
+
+@jobs.job
+def deliver(email_id: int) -> bool:
+    """Send one recorded e-mail unless it was sent (or is being sent) already: the claim is
+    committed before the message leaves and the mark after, so two workers, or a job tried
+    again, never send it twice. True when it was sent now."""
+    now = datetime.now(UTC)
+    claimed = db.session.execute(
+        sa.update(OutgoingEmail)
+        .where(OutgoingEmail.id == email_id, OutgoingEmail.sent_at.is_(None),
+               OutgoingEmail.claimed_at.is_(None))
+        .values(claimed_at=now, attempts=OutgoingEmail.attempts + 1)
+        .execution_options(synchronize_session=False)).rowcount
+    db.session.commit()
+    if not claimed:
+        return False
+    record = db.session.get(OutgoingEmail, email_id)
+    message = message_from_bytes(record.message, policy=policy.default)
+    try:
+        _transmit(message)
+    except (OSError, smtplib.SMTPException) as exc:
+        log.error("could not send %r to %s: %s", message["Subject"], message["To"], exc)
+        record.claimed_at, record.last_error = None, str(exc)
+        db.session.commit()
+        raise DeliveryError(f"e-mail {email_id} not sent: {exc}") from exc
+    record.sent_at, record.message, record.last_error = datetime.now(UTC), None, None
+    db.session.commit()
+    return True
+
+
+def _transmit(message: EmailMessage) -> None:
+    if current_app.config["MAIL_SERVER"]:
+        _send_smtp(message)
+    else:
+        _write_to_outbox(message)
 
 
 def _send_smtp(message: EmailMessage) -> None:

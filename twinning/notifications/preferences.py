@@ -39,11 +39,12 @@ def unsubscribe(token: str) -> tuple[User, str]:
     return user, event
 
 
-def email(user: User, event: str, template: str, subject, **context) -> bool:
+def email(user: User, event: str, template: str, subject, key: str, **context) -> bool:
     """E-mail ``user`` in their own language, unless they stopped this kind; with the link
-    that stops it (``List-Unsubscribe``). True when a message was sent."""
+    that stops it (``List-Unsubscribe``). ``key`` names the event for this person: never
+    two e-mails for it. True when a message was sent (or queued)."""
     if not wants_email(user, event):
         return False
     return mail.send(mail.compose(template, user.email, user.lang, subject,
                                   unsubscribe_url=unsubscribe_url(user, event), user=user,
-                                  **context))
+                                  **context), key)

@@ -35,22 +35,23 @@ def notify(users: Iterable[User], event: str, *, exchange: Exchange | None = Non
 
     ``link(user)`` gives the address the e-mail points to, in the recipient's language.
     The notifications are committed before any e-mail leaves, so a slow mail server never
-    holds a transaction open.
+    holds a transaction open; each e-mail's key is its notification (one event, one person).
     """
     recipients = list({user.id: user for user in users}.values())
-    for user in recipients:
-        db.session.add(Notification(user_id=user.id, event=event,
-                                    exchange_id=exchange.id if exchange else None,
-                                    profile_id=profile.id if profile else None,
-                                    data=data or {}))
+    told = [Notification(user_id=user.id, event=event,
+                         exchange_id=exchange.id if exchange else None,
+                         profile_id=profile.id if profile else None, data=data or {})
+            for user in recipients]
+    db.session.add_all(told)
     db.session.commit()
     if email is None:
         return
-    for user in recipients:
+    for user, notification in zip(recipients, told, strict=True):
         context = dict(email.context, exchange=exchange, profile=profile)
         if link is not None:
             context["link"] = link(user)
-        preferences.email(user, event, email.template, email.subject, **context)
+        preferences.email(user, event, email.template, email.subject,
+                          key=f"notification:{notification.id}", **context)
 
 
 def unread_count(user: User) -> int:

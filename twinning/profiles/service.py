@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from functools import cache
 
 import sqlalchemy as sa
 from slugify import slugify
 
-from twinning import suggestions
+from twinning import jobs, suggestions
 from twinning.extensions import db
 from twinning.matching.records import ProfileRecord
 from twinning.matching.text import normalise, normalise_all
@@ -327,6 +328,38 @@ def refresh_search_fields(progress: Callable[[int], None] | None = None,
         db.session.execute(sa.update(Profile), pending)
     db.session.commit()
     return changed
+
+
+@dataclass(frozen=True)
+class Reindexed:
+    refreshed: int  # profiles whose search fields changed
+    indexed: int  # profiles in the rebuilt matching index
+
+
+# A stage's progress: given the stage's name and its number of steps, a context whose value
+# is called with each step done (the CLI's bar on a terminal).
+Progress = Callable[[str, int], AbstractContextManager[Callable[[int], None]]]
+
+
+@jobs.job
+def reindex(progress: Progress | None = None) -> Reindexed:
+    """``flask twinning reindex`` (cron, or a job on the queue): the search fields of the
+    profiles that changed, then the matching index rebuilt from the published profiles.
+    Only texts that changed (or were read with another taxonomy, lexicon or model) are
+    read again, each once for both stages."""
+    stage = progress or _no_progress
+    with suggestions.reading_once():
+        published: list[ProfileRecord] = []  # read once, for both
+        with stage("search_fields", count_profiles()) as advance:
+            refreshed = refresh_search_fields(advance, published)
+        with stage("matching_index", len(published)) as advance:
+            index = suggestions.rebuild(advance, published)
+    return Reindexed(refreshed, len(index))
+
+
+@contextmanager
+def _no_progress(_stage: str, _steps: int) -> Iterator[Callable[[int], None]]:
+    yield lambda _done: None
 
 
 def get_by_slug(slug: str) -> Profile | None:

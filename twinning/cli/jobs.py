@@ -1,0 +1,43 @@
+"""``flask twinning worker | jobs``: running the queue's jobs, and the ones that failed."""
+
+from __future__ import annotations
+
+import click
+from flask.cli import with_appcontext
+from flask_babel import format_datetime
+from flask_babel import gettext as _
+
+from twinning import jobs
+
+
+@click.command("worker")
+@click.option("--burst", is_flag=True, help="Stop once the queue is empty.")
+@with_appcontext
+def worker_command(burst: bool) -> None:
+    """Run the background jobs of the queue at TWINNING_REDIS_URL (e-mails, digests,
+    announcements, reindexing); one worker per host is enough to start with."""
+    if not jobs.queue_configured():
+        raise click.ClickException(_("No queue is configured: set TWINNING_REDIS_URL (jobs "
+                                     "run at once without it)."))
+    jobs.run_worker(burst=burst)
+
+
+@click.command("jobs")
+@click.option("--retry", "retry_id", metavar="JOB_ID", help="Put this failed job back on the "
+                                                           "queue.")
+@with_appcontext
+def jobs_command(retry_id: str | None) -> None:
+    """List the jobs that failed every try (newest first), or try one again."""
+    if not jobs.queue_configured():
+        raise click.ClickException(_("No queue is configured: set TWINNING_REDIS_URL (jobs "
+                                     "run at once without it)."))
+    if retry_id:
+        if not jobs.retry_failed(retry_id):
+            raise click.ClickException(_("No failed job %(id)s.", id=retry_id))
+        click.echo(_("Job %(id)s is on the queue again.", id=retry_id))
+        return
+    failed = jobs.failed_jobs()
+    for job in failed:
+        when = format_datetime(job.failed_at, "short") if job.failed_at else "—"
+        click.echo(f"{job.id}\t{when}\t{job.name}({job.arguments})\t{job.error}")
+    click.echo(_("%(count)d failed job(s).", count=len(failed)), err=True)
