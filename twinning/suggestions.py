@@ -2,8 +2,10 @@
 
 Rows become :class:`ProfileRecord`, the persisted index answers, and results come back with
 their profiles for the views, the API and the CLI. No model fitting happens in a request:
-a missing or stale index is rebuilt once, then kept per process and reloaded when the
-files in the instance folder change.
+a missing or stale index is rebuilt once, then kept per process. Before answering, each
+process applies the profiles changed since its index's version (:mod:`twinning.index_version`:
+a delta from the database, so app servers on several hosts stay in step), and loads the
+index again only when its base file was rebuilt.
 """
 
 from __future__ import annotations
@@ -19,11 +21,12 @@ from pathlib import Path
 import sqlalchemy as sa
 from flask import current_app
 
+from twinning import index_version
 from twinning.exchanges import states
 from twinning.extensions import db
 from twinning.matching.encoder import UniversalSentenceEncoder, VectorCache
 from twinning.matching.evidence import Evidence, directed_sentences, find_evidence
-from twinning.matching.index import BASE_FILE, CROSS, DELTA_FILE, MatchIndex
+from twinning.matching.index import BASE_FILE, CROSS, MatchIndex
 from twinning.matching.learn import LearningReport, Outcome, learn
 from twinning.matching.records import Match, ProfileRecord, Reason, Tags, Term
 from twinning.matching.tagger import Tagger
@@ -36,7 +39,19 @@ VECTOR_FILE = "sentence-vectors.npz"
 REBUILD_THRESHOLD = 200
 
 _lock = threading.Lock()
-_loaded: dict[str, tuple[tuple[float, float], MatchIndex]] = {}
+
+
+@dataclass
+class _Loaded:
+    """A process's index for one folder: the base file it was loaded from (its mtime) and
+    the version of the database's change log it reflects."""
+
+    base_stamp: float
+    version: int
+    index: MatchIndex
+
+
+_loaded: dict[str, _Loaded] = {}
 _encoders: dict[str, UniversalSentenceEncoder] = {}
 
 
@@ -106,6 +121,9 @@ def _published_profiles() -> Iterable[Profile]:
 
 def rebuild() -> MatchIndex:
     """Read every published profile, fit, and replace the saved index atomically."""
+    # Read before the profiles: a change committed meanwhile is applied again later (an
+    # upsert twice is harmless), never missed.
+    version = index_version.latest()
     cache = _vector_cache()
     index = MatchIndex.build(
         (record_from_profile(profile) for profile in _published_profiles()),
@@ -114,12 +132,18 @@ def rebuild() -> MatchIndex:
     apply_learning(index)
     folder = index_folder()
     with _lock:
-        index.save(folder)
+        _save(index, folder, version)
         if cache is not None:
             cache.save()
-        _loaded[str(folder)] = (_stamp(folder), index)
+    index_version.record_rebuild()
     forget_stored()
     return index
+
+
+def _save(index: MatchIndex, folder: Path, version: int) -> None:
+    index.save(folder)
+    index_version.write_file(folder, version)
+    _loaded[str(folder)] = _Loaded(_base_stamp(folder), version, index)
 
 
 def apply_learning(index: MatchIndex) -> LearningReport:
@@ -149,58 +173,82 @@ def learning_summary() -> LearningSummary:
 
 def relearn() -> LearningReport:
     """``flask twinning learn``: learn again on today's outcomes and save the index."""
-    index = get_index()
-    report = apply_learning(index)
-    folder = index_folder()
+    current = _current()
+    report = apply_learning(current.index)
     with _lock:
-        index.save(folder)
-        _loaded[str(folder)] = (_stamp(folder), index)
+        _save(current.index, index_folder(), current.version)
     forget_stored()
     return report
 
 
-def _stamp(folder: Path) -> tuple[float, float]:
-    def mtime(name: str) -> float:
-        path = folder / name
-        return path.stat().st_mtime_ns if path.exists() else 0.0
-
-    return mtime(BASE_FILE), mtime(DELTA_FILE)
+def _base_stamp(folder: Path) -> float:
+    path = folder / BASE_FILE
+    return path.stat().st_mtime_ns if path.exists() else 0.0
 
 
 def get_index() -> MatchIndex:
-    """The current index: kept in memory, reloaded when another process saved a newer one,
-    rebuilt when missing or stale (model, lexicon, taxonomy or encoder changed)."""
+    """The current index: kept in memory and brought up to date with the profiles changed
+    since (one query when nothing changed); loaded again when another process rebuilt the
+    base file; rebuilt when missing or stale (model, lexicon, taxonomy or encoder changed)."""
+    return _current().index
+
+
+def _current() -> _Loaded:
     folder = index_folder()
-    stamp = _stamp(folder)
-    cached = _loaded.get(str(folder))
-    if cached is not None and cached[0] == stamp:
-        return cached[1]
-    if stamp[0]:
-        index = MatchIndex.load(folder, sentence_encoder())
+    loaded = _loaded.get(str(folder))
+    if loaded is None or loaded.base_stamp != _base_stamp(folder):
+        loaded = _load(folder)
+    newest, changed = index_version.changed_since(loaded.version)
+    if len(changed) > REBUILD_THRESHOLD:
+        rebuild()
+        return _loaded[str(folder)]
+    if newest > loaded.version:
+        with _lock:
+            _apply(loaded.index, changed)
+            loaded.version = max(loaded.version, newest)
+    return loaded
+
+
+def _load(folder: Path) -> _Loaded:
+    stamp = _base_stamp(folder)
+    if stamp:
+        version = index_version.read_file(folder)  # before the files it describes
         encoder = sentence_encoder()
+        index = MatchIndex.load(folder, encoder)
         if not index.is_stale(terms(), encoder.name if encoder else None):
-            _loaded[str(folder)] = (stamp, index)
-            return index
-    return rebuild()
+            loaded = _Loaded(stamp, version, index)
+            _loaded[str(folder)] = loaded
+            return loaded
+    rebuild()
+    return _loaded[str(folder)]
+
+
+def _apply(index: MatchIndex, changed: dict[int, str]) -> None:
+    """The changed profiles as they are now: published ones upserted, the others removed
+    (a deleted one by its slug). Only their own sentences are encoded; the kept-vector file
+    is read and written by full rebuilds, not on every edit (it is large at scale)."""
+    found = {profile.id: profile for profile in db.session.scalars(
+        sa.select(Profile).where(Profile.id.in_(changed)).options(*Profile.details_loaded()))}
+    for profile_id, slug in changed.items():
+        index.remove(slug)
+        profile = found.get(profile_id)
+        if profile is not None and profile.is_published:
+            index.upsert(record_from_profile(profile))
 
 
 def profiles_changed(profiles: list[Profile]) -> None:
-    """Bring the index up to date after profiles were saved (called by the services)."""
+    """Bring the index up to date after profiles were saved (called by the services): the
+    change goes to the database's log first, for every other process to apply."""
+    index_version.record(profiles)
+    db.session.commit()
     folder = index_folder()
     if not (folder / BASE_FILE).exists() or len(profiles) > REBUILD_THRESHOLD:
         rebuild()
         return
-    index = get_index()
-    # Only the saved profiles' own sentences are encoded here; the kept-vector file is read
-    # and written by full rebuilds, not on every edit (it is large at scale).
-    for profile in profiles:
-        if profile.is_published:
-            index.upsert(record_from_profile(profile))
-        else:
-            index.remove(profile.slug)
+    current = _current()  # applies these profiles, and any other process's changes
     with _lock:
-        index.save_delta(folder)
-        _loaded[str(folder)] = (_stamp(folder), index)
+        current.index.save_delta(folder)
+        index_version.write_file(folder, current.version)
     forget_stored([profile.id for profile in profiles])
 
 
