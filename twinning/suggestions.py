@@ -1,9 +1,11 @@
 """The one bridge between the database and the matching model.
 
-Rows become :class:`ProfileRecord`, the persisted index answers, and results come back with
-their profiles for the views, the API and the CLI. No model fitting happens in a request:
-a missing or stale index is rebuilt once, then kept per process and reloaded when the
-files in the instance folder change.
+Rows become :class:`ProfileRecord` (:mod:`twinning.model_records`), the persisted index
+answers, and results come back with their profiles for the views, the API and the CLI. No
+model fitting happens in a request: a missing or stale index is rebuilt once, then kept per
+process. Before answering, each process applies the profiles changed since its index's
+version (:mod:`twinning.index_version`: a delta from the database, so app servers on several
+hosts stay in step), and loads the index again only when its base file was rebuilt.
 """
 
 from __future__ import annotations
@@ -11,43 +13,49 @@ from __future__ import annotations
 import dataclasses
 import threading
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from functools import cache, lru_cache
+from functools import lru_cache
 from pathlib import Path
 
 import sqlalchemy as sa
 from flask import current_app
 
+from twinning import index_version
 from twinning.exchanges import states
 from twinning.extensions import db
 from twinning.matching.encoder import UniversalSentenceEncoder, VectorCache
 from twinning.matching.evidence import Evidence, directed_sentences, find_evidence
-from twinning.matching.index import BASE_FILE, CROSS, DELTA_FILE, MatchIndex, reading_stamp
+from twinning.matching.index import BASE_FILE, CROSS, MatchIndex
 from twinning.matching.learn import LearningReport, Outcome, learn
-from twinning.matching.records import Match, ProfileRecord, Reason, Tags, Term
-from twinning.matching.tagger import Reading, Tagger
+from twinning.matching.records import Match, ProfileRecord, Reason, Tags
+from twinning.model_records import read, record_from_profile, stored_records, tagger, terms
 from twinning.models import (
     Exchange,
     Profile,
-    ProfileLanguage,
-    ProfileTranslation,
     StoredSuggestion,
-    TaxonomyTerm,
 )
-from twinning.models.profile import profile_need, profile_offer, profile_sector
 from twinning.reference import taxonomy
 
 INDEX_FOLDER = "matching"
 VECTOR_FILE = "sentence-vectors.npz"
 # Past this many changed profiles, one rebuild is cheaper than as many updates.
 REBUILD_THRESHOLD = 200
-# Profiles read from the database at once by the bulk paths (rebuild, search fields).
-CHUNK = 2000
 
 _lock = threading.Lock()
-_loaded: dict[str, tuple[tuple[float, float], MatchIndex]] = {}
+
+
+@dataclass
+class _Loaded:
+    """A process's index for one folder: the base file it was loaded from (its mtime) and
+    the version of the database's change log it reflects."""
+
+    base_stamp: float
+    version: int
+    index: MatchIndex
+
+
+_loaded: dict[str, _Loaded] = {}
 _encoders: dict[str, UniversalSentenceEncoder] = {}
 
 
@@ -56,28 +64,6 @@ class Suggestion:
     profile: Profile
     match: Match
     evidence: tuple[Evidence, ...] = ()
-
-
-def terms() -> list[Term]:
-    return [Term(term.code, term.kind, term.labels, term.synonyms) for term in taxonomy.terms()]
-
-
-def record_from_profile(profile: Profile) -> ProfileRecord:
-    return ProfileRecord(
-        key=profile.slug,
-        name=profile.name,
-        kind=profile.kind.value,
-        country=profile.country,
-        languages=tuple(profile.language_codes),
-        sectors=tuple(term.code for term in profile.sectors),
-        needs=tuple(term.code for term in profile.needs),
-        offers=tuple(term.code for term in profile.offers),
-        description=profile.description or "",
-        description_lang=profile.description_lang,
-        other_versions=tuple((version.lang, version.text) for version in profile.translations),
-        slug=profile.slug,
-        external_id=profile.external_id,
-    )
 
 
 def index_folder() -> Path:
@@ -106,85 +92,6 @@ def _vector_cache() -> VectorCache | None:
     return VectorCache(encoder, Path(path))
 
 
-def stored_records(condition: sa.ColumnElement[bool], *columns: sa.ColumnElement,
-                   ) -> Iterator[tuple[sa.Row, ProfileRecord]]:
-    """The profiles meeting ``condition`` as model records (equal to
-    :func:`record_from_profile`'s), in id order, each with its row of ``columns``. Read
-    with plain queries a chunk at a time: at 100,000 profiles, making ORM objects would
-    cost more than everything else a rebuild does."""
-    last = 0
-    while True:
-        rows = db.session.execute(
-            sa.select(Profile.id, Profile.slug, Profile.name, Profile.kind, Profile.country,
-                      Profile.description, Profile.description_lang, Profile.external_id,
-                      *columns)
-            .where(condition, Profile.id > last).order_by(Profile.id).limit(CHUNK)).all()
-        if not rows:
-            return
-        ids = [row.id for row in rows]
-        languages = _grouped(sa.select(ProfileLanguage.profile_id, ProfileLanguage.lang)
-                             .where(ProfileLanguage.profile_id.in_(ids))
-                             .order_by(ProfileLanguage.profile_id, ProfileLanguage.position))
-        versions = _grouped(sa.select(ProfileTranslation.profile_id, ProfileTranslation.lang,
-                                      ProfileTranslation.text)
-                            .where(ProfileTranslation.profile_id.in_(ids))
-                            .order_by(ProfileTranslation.profile_id, ProfileTranslation.lang))
-        codes = {role: _grouped(sa.select(table.c.profile_id, TaxonomyTerm.code)
-                                .join(TaxonomyTerm, TaxonomyTerm.id == table.c.term_id)
-                                .where(table.c.profile_id.in_(ids))
-                                .order_by(table.c.profile_id, TaxonomyTerm.position))
-                 for role, table in (("sectors", profile_sector), ("needs", profile_need),
-                                     ("offers", profile_offer))}
-        for row in rows:
-            yield row, ProfileRecord(
-                key=row.slug, name=row.name, kind=row.kind.value, country=row.country,
-                languages=languages.get(row.id, ()), sectors=codes["sectors"].get(row.id, ()),
-                needs=codes["needs"].get(row.id, ()), offers=codes["offers"].get(row.id, ()),
-                description=row.description or "", description_lang=row.description_lang,
-                other_versions=versions.get(row.id, ()), slug=row.slug,
-                external_id=row.external_id)
-        last = ids[-1]
-
-
-def _grouped(query: sa.Select) -> dict[int, tuple]:
-    """``(profile_id, value…)`` rows as each profile's tuple of values (a tuple of them
-    when there are several), in the query's order."""
-    found: dict[int, list] = {}
-    for profile_id, *value in db.session.execute(query):
-        found.setdefault(profile_id, []).append(tuple(value) if len(value) > 1 else value[0])
-    return {profile_id: tuple(values) for profile_id, values in found.items()}
-
-
-_readings = threading.local()
-
-
-@contextmanager
-def reading_once() -> Iterator[None]:
-    """Within this block each record's texts are read by the tagger once, however many
-    times :func:`read` is asked: the search fields and the index build share one reading
-    (the costly part of both)."""
-    if getattr(_readings, "memo", None) is not None:
-        yield
-        return
-    _readings.memo = {}
-    try:
-        yield
-    finally:
-        _readings.memo = None
-
-
-def read(record: ProfileRecord) -> Reading:
-    """What the tagger reads in ``record`` (once per :func:`reading_once` block)."""
-    memo = getattr(_readings, "memo", None)
-    if memo is None:
-        return tagger().read(record)
-    read_from = (record.side, *record.texts())  # all a reading depends on
-    reading = memo.get(read_from)
-    if reading is None:
-        reading = memo[read_from] = tagger().read(record)
-    return reading
-
-
 def _saved_index(folder: Path) -> MatchIndex | None:
     """The saved index, whatever it was built from: a rebuild keeps what it read of the
     unchanged profiles when it read them the same way. Read from the file even when this
@@ -204,6 +111,9 @@ def rebuild(progress: Callable[[int], None] | None = None,
     """Read every published profile (or take their ``published`` records), fit, and
     replace the saved index atomically. Only the profiles that changed since the saved
     index are read again; ``progress`` is told of each profile gone through."""
+    # Read before the profiles: a change committed meanwhile is applied again later (an
+    # upsert twice is harmless), never missed.
+    version = index_version.latest()
     cache = _vector_cache()
     folder = index_folder()
     if published is None:
@@ -219,12 +129,18 @@ def rebuild(progress: Callable[[int], None] | None = None,
                              previous=_saved_index(folder), read=read)
     apply_learning(index)
     with _lock:
-        index.save(folder)
+        _save(index, folder, version)
         if cache is not None:
             cache.save()
-        _loaded[str(folder)] = (_stamp(folder), index)
+    index_version.record_rebuild()
     forget_stored()
     return index
+
+
+def _save(index: MatchIndex, folder: Path, version: int) -> None:
+    index.save(folder)
+    index_version.write_file(folder, version)
+    _loaded[str(folder)] = _Loaded(_base_stamp(folder), version, index)
 
 
 def apply_learning(index: MatchIndex) -> LearningReport:
@@ -254,58 +170,82 @@ def learning_summary() -> LearningSummary:
 
 def relearn() -> LearningReport:
     """``flask twinning learn``: learn again on today's outcomes and save the index."""
-    index = get_index()
-    report = apply_learning(index)
-    folder = index_folder()
+    current = _current()
+    report = apply_learning(current.index)
     with _lock:
-        index.save(folder)
-        _loaded[str(folder)] = (_stamp(folder), index)
+        _save(current.index, index_folder(), current.version)
     forget_stored()
     return report
 
 
-def _stamp(folder: Path) -> tuple[float, float]:
-    def mtime(name: str) -> float:
-        path = folder / name
-        return path.stat().st_mtime_ns if path.exists() else 0.0
-
-    return mtime(BASE_FILE), mtime(DELTA_FILE)
+def _base_stamp(folder: Path) -> float:
+    path = folder / BASE_FILE
+    return path.stat().st_mtime_ns if path.exists() else 0.0
 
 
 def get_index() -> MatchIndex:
-    """The current index: kept in memory, reloaded when another process saved a newer one,
-    rebuilt when missing or stale (model, lexicon, taxonomy or encoder changed)."""
+    """The current index: kept in memory and brought up to date with the profiles changed
+    since (one query when nothing changed); loaded again when another process rebuilt the
+    base file; rebuilt when missing or stale (model, lexicon, taxonomy or encoder changed)."""
+    return _current().index
+
+
+def _current() -> _Loaded:
     folder = index_folder()
-    stamp = _stamp(folder)
-    cached = _loaded.get(str(folder))
-    if cached is not None and cached[0] == stamp:
-        return cached[1]
-    if stamp[0]:
-        index = MatchIndex.load(folder, sentence_encoder())
+    loaded = _loaded.get(str(folder))
+    if loaded is None or loaded.base_stamp != _base_stamp(folder):
+        loaded = _load(folder)
+    newest, changed = index_version.changed_since(loaded.version)
+    if len(changed) > REBUILD_THRESHOLD:
+        rebuild()
+        return _loaded[str(folder)]
+    if newest > loaded.version:
+        with _lock:
+            _apply(loaded.index, changed)
+            loaded.version = max(loaded.version, newest)
+    return loaded
+
+
+def _load(folder: Path) -> _Loaded:
+    stamp = _base_stamp(folder)
+    if stamp:
+        version = index_version.read_file(folder)  # before the files it describes
         encoder = sentence_encoder()
+        index = MatchIndex.load(folder, encoder)
         if not index.is_stale(terms(), encoder.name if encoder else None):
-            _loaded[str(folder)] = (stamp, index)
-            return index
-    return rebuild()
+            loaded = _Loaded(stamp, version, index)
+            _loaded[str(folder)] = loaded
+            return loaded
+    rebuild()
+    return _loaded[str(folder)]
+
+
+def _apply(index: MatchIndex, changed: dict[int, str]) -> None:
+    """The changed profiles as they are now: published ones upserted, the others removed
+    (a deleted one by its slug). Only their own sentences are encoded; the kept-vector file
+    is read and written by full rebuilds, not on every edit (it is large at scale)."""
+    found = {profile.id: profile for profile in db.session.scalars(
+        sa.select(Profile).where(Profile.id.in_(changed)).options(*Profile.details_loaded()))}
+    for profile_id, slug in changed.items():
+        index.remove(slug)
+        profile = found.get(profile_id)
+        if profile is not None and profile.is_published:
+            index.upsert(record_from_profile(profile), read=read)
 
 
 def profiles_changed(profiles: list[Profile]) -> None:
-    """Bring the index up to date after profiles were saved (called by the services)."""
+    """Bring the index up to date after profiles were saved (called by the services): the
+    change goes to the database's log first, for every other process to apply."""
+    index_version.record(profiles)
+    db.session.commit()
     folder = index_folder()
     if not (folder / BASE_FILE).exists() or len(profiles) > REBUILD_THRESHOLD:
         rebuild()
         return
-    index = get_index()
-    # Only the saved profiles' own sentences are encoded here; the kept-vector file is read
-    # and written by full rebuilds, not on every edit (it is large at scale).
-    for profile in profiles:
-        if profile.is_published:
-            index.upsert(record_from_profile(profile), read=read)
-        else:
-            index.remove(profile.slug)
+    current = _current()  # applies these profiles, and any other process's changes
     with _lock:
-        index.save_delta(folder)
-        _loaded[str(folder)] = (_stamp(folder), index)
+        current.index.save_delta(folder)
+        index_version.write_file(folder, current.version)
     forget_stored([profile.id for profile in profiles])
 
 
@@ -407,18 +347,6 @@ def _sentences_of(record: ProfileRecord) -> tuple:
     """A profile's sentences with their directions and concepts, read once per version of
     its texts (a record is equal to another only when every field is)."""
     return tuple(directed_sentences(record, tagger()))
-
-
-@cache
-def tagger() -> Tagger:
-    """The model's reader of free text, built once per process."""
-    return Tagger(terms())
-
-
-@cache
-def tagger_stamp() -> str:
-    """What :func:`tagger` reads with (see :func:`~twinning.matching.index.reading_stamp`)."""
-    return reading_stamp(terms())
 
 
 def inferred_tags(profile: Profile) -> Tags:

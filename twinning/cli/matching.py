@@ -12,7 +12,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 from flask_babel import gettext as _
 
-from twinning import jobs, suggestions
+from twinning import jobs, model_records, suggestions
 from twinning.cli.profiles import file_format
 from twinning.cli.progress import progress_bar
 from twinning.matching.evaluate import (
@@ -91,17 +91,17 @@ def evaluate_command(profiles_file: str, truth_file: str, as_json: bool,
         records = _records_through_a_temporary_database(_parsed(profiles_file), Path(folder))
         extra = _records_through_a_temporary_database(_parsed(tagging_file), Path(folder),
                                                       "tagging") if tagging_file else []
-    evaluation = run_evaluation(records, truth, suggestions.terms(),
+    evaluation = run_evaluation(records, truth, model_records.terms(),
                                 suggestions.sentence_encoder(), named, judged_apart,
                                 directions)
     report = {"queries": evaluation.counts, "scores": evaluation.scores}
     if tags_file:
         gold, held_out = _gold(Path(tags_file))
         everyone = [*records, *extra]
-        report["tagger"] = tagger_scores(everyone, gold, suggestions.tagger())
+        report["tagger"] = tagger_scores(everyone, gold, model_records.tagger())
         report["tagger_held_out"] = tagger_scores(
             [record for record in everyone if record.key in held_out], gold,
-            suggestions.tagger())
+            model_records.tagger())
     if as_json:
         click.echo(json.dumps(report, indent=2))
         return
@@ -181,7 +181,7 @@ def _records_through_a_temporary_database(records, folder: Path, name: str = "ev
         db.create_all()
         ensure_reference_data()
         service.save_records(records, update_index=False)
-        result = [dataclasses.replace(suggestions.record_from_profile(profile),
+        result = [dataclasses.replace(model_records.record_from_profile(profile),
                                       key=profile.external_id)
                   for profile in service.all_profiles()]
         db.engine.dispose()

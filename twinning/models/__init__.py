@@ -19,7 +19,7 @@ from twinning.models.profile import (
     TextOrigin,
 )
 from twinning.models.reference_state import ReferenceState
-from twinning.models.suggestion import StoredSuggestion
+from twinning.models.suggestion import IndexChange, StoredSuggestion
 from twinning.models.taxonomy import TaxonomyTerm, TermKind
 from twinning.models.territory import Territory
 
@@ -30,6 +30,7 @@ __all__ = [
     "ExchangeMessage",
     "ExchangeState",
     "ExchangeTransition",
+    "IndexChange",
     "Invitation",
     "MemberRole",
     "Membership",

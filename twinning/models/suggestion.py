@@ -1,12 +1,13 @@
 """Suggested partners as the matching index last gave them, kept in the database so that a
-page listing many organisations (a territory's dashboard) reads them in one query."""
+page listing many organisations (a territory's dashboard) reads them in one query; and the
+log of changes to the index, whose last id is the index's version."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Float, ForeignKey
+from sqlalchemy import JSON, Float, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from twinning.extensions import db
@@ -27,3 +28,17 @@ class StoredSuggestion(db.Model):
     score: Mapped[float] = mapped_column(Float)
     reasons: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     computed_at: Mapped[datetime] = mapped_column(AwareDateTime, default=utcnow)
+
+
+class IndexChange(db.Model):
+    """One profile that entered, changed in or left the matching index (``profile_id`` and
+    ``slug`` empty: an index rebuilt). The largest id is the version every process compares
+    with its own before answering, then applies the profiles changed since (a delta)."""
+
+    __tablename__ = "index_change"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # No foreign key: the change of a profile deleted since must still reach every process.
+    profile_id: Mapped[int | None]
+    slug: Mapped[str | None] = mapped_column(String(120))
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime, default=utcnow)

@@ -12,7 +12,7 @@ from functools import cache
 import sqlalchemy as sa
 from slugify import slugify
 
-from twinning import jobs, suggestions
+from twinning import jobs, model_records, suggestions
 from twinning.extensions import db
 from twinning.matching.records import ProfileRecord
 from twinning.matching.text import normalise, normalise_all
@@ -59,7 +59,7 @@ def save_records(records: Iterable[ProfileData], update_index: bool = True,
     Any failure rolls the whole batch back, so a failed import writes nothing. Each text
     is read once, for the search fields and the index alike.
     """
-    with suggestions.reading_once():
+    with model_records.reading_once():
         return _save_records(records, update_index, source, progress)
 
 
@@ -138,7 +138,7 @@ def _apply(profile: Profile, record: ProfileData, terms: dict[str, TaxonomyTerm]
             _replace_translations(profile, value)
         else:
             setattr(profile, field.model_attribute, value)
-    read_as = suggestions.record_from_profile(profile)
+    read_as = model_records.record_from_profile(profile)
     source = search_source(read_as, profile.province, profile.city, profile.region)
     if source != profile.search_source:
         _search_fields_of(read_as, profile.province, profile.city,
@@ -225,7 +225,7 @@ class SearchFields:
 @cache
 def _search_stamp() -> list[str]:
     """What every profile's search fields are made with, besides its own fields."""
-    return [SEARCH_FIELDS_VERSION, suggestions.tagger_stamp(), territories.content_hash(),
+    return [SEARCH_FIELDS_VERSION, model_records.tagger_stamp(), territories.content_hash(),
             data_hash(similarity.ORGANISATION_WORDS_FILE)]
 
 
@@ -245,13 +245,13 @@ def search_source(record: ProfileRecord, province: str | None, city: str | None,
 def search_fields(profile: Profile) -> SearchFields:
     """The search fields of ``profile``, reading its texts with the matching model's tagger
     (so that ``عسل`` finds a French honey cooperative, coded or not)."""
-    return _search_fields_of(suggestions.record_from_profile(profile), profile.province,
+    return _search_fields_of(model_records.record_from_profile(profile), profile.province,
                              profile.city, profile.region)
 
 
 def _search_fields_of(record: ProfileRecord, province: str | None, city: str | None,
                       region: str | None) -> SearchFields:
-    read = suggestions.read(record).tags
+    read = model_records.read(record).tags
     return compose_search_fields(
         name=record.name, province=province, city=city, region=region,
         description=record.description,
@@ -305,7 +305,7 @@ def refresh_search_fields(progress: Callable[[int], None] | None = None,
     profiles a second time."""
     changed = 0
     pending: list[dict] = []
-    for row, record in suggestions.stored_records(
+    for row, record in model_records.stored_records(
             sa.true(), Profile.province, Profile.city, Profile.region, Profile.search_source,
             Profile.updated_at, Profile.is_published.label("published")):
         if published is not None and row.published:
@@ -319,7 +319,7 @@ def refresh_search_fields(progress: Callable[[int], None] | None = None,
                 id=row.id, search_source=source, name_key=similarity.name_key(record.name),
                 updated_at=row.updated_at))  # not a change of the profile
             changed += 1
-        if len(pending) >= suggestions.CHUNK:
+        if len(pending) >= model_records.CHUNK:
             db.session.execute(sa.update(Profile), pending)
             pending.clear()
         if progress is not None:
@@ -348,7 +348,7 @@ def reindex(progress: Progress | None = None) -> Reindexed:
     Only texts that changed (or were read with another taxonomy, lexicon or model) are
     read again, each once for both stages."""
     stage = progress or _no_progress
-    with suggestions.reading_once():
+    with model_records.reading_once():
         published: list[ProfileRecord] = []  # read once, for both
         with stage("search_fields", count_profiles()) as advance:
             refreshed = refresh_search_fields(advance, published)

@@ -9,7 +9,7 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
-from twinning import suggestions
+from twinning import model_records, suggestions
 from twinning.extensions import db
 from twinning.matching.records import ProfileRecord, Tags
 from twinning.matching.text import detect_language
@@ -59,7 +59,7 @@ def read_draft(raw: dict[str, Any], user: User, exclude: Profile | None = None) 
         country=(raw.get("country") or "").upper(), description=description,
         description_lang=raw.get("description_lang") or detected, other_versions=versions,
     )
-    tags = suggestions.tagger().read(record).tags if record.texts() else Tags()
+    tags = model_records.tagger().read(record).tags if record.texts() else Tags()
     similar = similarity.similar_profiles(raw.get("name") or "", description,
                                           exclude=exclude.id if exclude else None,
                                           published_only=not user.is_moderator)
