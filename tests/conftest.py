@@ -173,12 +173,13 @@ def demo_app(app, runner):
 
 
 @pytest.fixture(scope="module")
-def shared_demo_app(tmp_path_factory, postgres_server, vector_cache):
-    """One app with the demo profiles for a module's read-only tests (pages, API reads):
-    loading them for each of a hundred page checks would only repeat the same work."""
-    folder = tmp_path_factory.mktemp("shared-demo")
+def module_app(tmp_path_factory, postgres_server, vector_cache):
+    """One app on a database of its own for a whole module, for tests that read (or only
+    add to) the same rows: building them for each of a hundred checks would only repeat
+    the same work."""
+    folder = tmp_path_factory.mktemp("shared")
     url = postgres_server.new_schema_url() if postgres_server else \
-        f"sqlite:///{folder / 'demo.sqlite3'}"
+        f"sqlite:///{folder / 'shared.sqlite3'}"
     app = create_app({"TESTING": True, "SECRET_KEY": "test", "SQLALCHEMY_DATABASE_URI": url,
                       "MATCHING_INDEX_FOLDER": str(folder / "matching"),
                       "MATCHING_VECTOR_CACHE": str(vector_cache),
@@ -187,13 +188,19 @@ def shared_demo_app(tmp_path_factory, postgres_server, vector_cache):
     with app.app_context():
         db.create_all()
         ensure_reference_data()
-    result = app.test_cli_runner().invoke(args=["twinning", "demo"])
-    assert result.exit_code == 0, result.output
     yield app
     with app.app_context():
         db.session.remove()
         db.drop_all()
         db.engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def shared_demo_app(module_app):
+    """A module's app with the demo profiles, for read-only tests (pages, API reads)."""
+    result = module_app.test_cli_runner().invoke(args=["twinning", "demo"])
+    assert result.exit_code == 0, result.output
+    return module_app
 
 
 ONE_COOPERATIVE = {

@@ -314,8 +314,11 @@ def for_profile(profile: Profile, limit: int = 10, mode: str = CROSS,
     index = get_index()
     matches = index.suggest(record_from_profile(profile), limit=limit, mode=mode,
                             exclude=existing_partners(profile))
+    # Only published partners, even from an index that has not yet heard of a rejection
+    # or an archiving made through another process.
     found = {row.slug: row for row in db.session.scalars(
-        sa.select(Profile).where(Profile.slug.in_([match.key for match in matches])))}
+        sa.select(Profile).where(Profile.slug.in_([match.key for match in matches]),
+                                 Profile.is_published))}
     suggested = [Suggestion(found[match.key], match) for match in matches if match.key in found]
     if with_evidence:
         suggested = [dataclasses.replace(item, evidence=tuple(evidence_between(profile,
@@ -374,7 +377,7 @@ def stored_for(profiles: list[Profile], per_profile: int) -> dict[int, list[Sugg
         sa.select(StoredSuggestion, Profile)
         .join(Profile, Profile.id == StoredSuggestion.partner_id)
         .where(StoredSuggestion.profile_id.in_(ids), StoredSuggestion.rank < per_profile,
-               StoredSuggestion.computed_at >= fresh_since)
+               StoredSuggestion.computed_at >= fresh_since, Profile.is_published)
         .order_by(StoredSuggestion.profile_id, StoredSuggestion.rank)).all()
     found: dict[int, list[Suggestion]] = {profile_id: [] for profile_id in ids}
     for row, partner in rows:

@@ -95,14 +95,11 @@ def get_partnerships(slug: str) -> ResponseReturnValue:
     profile = service.get_published(slug)
     if profile is None:
         abort(404, description=f"no published profile {slug!r}")
-    items = []
-    for exchange in exchanges.partnerships_of(profile):
-        partner = exchange.other(profile.id)
-        if partner.is_published:
-            items.append({**interchange_json(partner), "purpose": exchange.purpose.value,
-                          "since": exchange.accepted_at.date().isoformat(),
-                          "state": exchange.state.value})
-    return jsonify(items=items)
+    return jsonify(items=[{**interchange_json(exchange.other(profile.id)),
+                           "purpose": exchange.purpose.value,
+                           "since": exchange.accepted_at.date().isoformat(),
+                           "state": exchange.state.value}
+                          for exchange in exchanges.partnerships_of(profile)])
 
 
 @blueprint.get("/taxonomy")

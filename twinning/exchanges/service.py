@@ -274,10 +274,15 @@ def exchanges_of(user: User) -> list[Exchange]:
 
 
 def partnerships_of(profile: Profile) -> list[Exchange]:
-    """Accepted exchanges (and what came after) of ``profile``, newest first."""
+    """Accepted exchanges (and what came after) of ``profile`` with a partner still in the
+    directory, newest first: a partner archived since is not named on public pages."""
+    published = sa.select(Profile.id).where(Profile.is_published)
     return list(db.session.scalars(
         sa.select(Exchange).where(
-            sa.or_(Exchange.requester_id == profile.id, Exchange.partner_id == profile.id),
+            sa.or_(sa.and_(Exchange.requester_id == profile.id,
+                           Exchange.partner_id.in_(published)),
+                   sa.and_(Exchange.partner_id == profile.id,
+                           Exchange.requester_id.in_(published))),
             Exchange.state.in_(states.PARTNERSHIP_STATES))
         .order_by(Exchange.accepted_at.desc(), Exchange.id.desc())))
 

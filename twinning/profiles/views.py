@@ -37,7 +37,9 @@ def new() -> ResponseReturnValue:
 @confirmed_required
 def edit(slug: str) -> ResponseReturnValue:
     profile = service.get_by_slug(slug)
-    if profile is None:
+    # A profile the person may not see (pending, rejected, archived) does not exist for
+    # them: 404, as on its page, so that its address does not tell it is there.
+    if profile is None or not memberships.can_see(current_user, profile):
         abort(404)
     if not memberships.can_edit(current_user, profile):
         abort(403)
