@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMPS := $(VENV)/.stamps
 export FLASK_APP := wsgi.py
 
-.PHONY: run serve test lint test-sqlite test-postgres translations install install-test browser-deps clean
+.PHONY: run serve test lint test-sqlite test-postgres fuzz translations install install-test browser-deps clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -52,6 +52,13 @@ test-postgres: install-test translations browser-deps
 	TWINNING_TEST_BACKEND=postgresql $(BIN)/pytest
 
 test: lint test-sqlite test-postgres
+
+# The property-based tests with many more examples than the ordinary run's few (hypothesis
+# profile "fuzz" in tests/conftest.py: every form, the API's parameters and its contract
+# under schemathesis, the importer), on the backend TWINNING_TEST_BACKEND names.
+FUZZ_TESTS := tests/test_hostile_input.py tests/test_api_contract.py
+fuzz: install-test translations
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/pytest $(FUZZ_TESTS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

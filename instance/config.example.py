@@ -24,8 +24,9 @@ BABEL_DEFAULT_TIMEZONE = "Africa/Casablanca"
 # The API's pages: at most so many profiles, so many when not asked.
 API_MAX_PER_PAGE = 100
 API_DEFAULT_PER_PAGE = 20
-# The largest request body accepted (an import file from the command line is not limited).
-MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+# The largest request body accepted, beyond which a translated 413 page answers: no page takes
+# a file (an import file from the command line is not limited).
+MAX_CONTENT_LENGTH = 2 * 1024 * 1024
 # Where the site is reached from outside: every link in an e-mail starts with it.
 PUBLIC_URL = "http://127.0.0.1:5000"
 # Cookies are out of reach of scripts and not sent by other sites' forms.

@@ -16,6 +16,7 @@ from urllib.parse import quote
 
 import pytest
 import sqlalchemy as sa
+from hypothesis import HealthCheck, settings
 
 from twinning import create_app
 from twinning.config import normalise_database_url
@@ -23,6 +24,13 @@ from twinning.extensions import db
 from twinning.reference.sync import ensure_reference_data
 
 DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/test"
+# Property-based tests (hypothesis): a few examples each in an ordinary run, many more with
+# ``make fuzz`` (HYPOTHESIS_PROFILE=fuzz). No deadline: the machine's load is not a bug.
+settings.register_profile("ci", max_examples=25, deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow,
+                                                 HealthCheck.data_too_large])
+settings.register_profile("fuzz", parent=settings.get_profile("ci"), max_examples=1000)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 BACKEND = os.environ.get("TWINNING_TEST_BACKEND", "sqlite")
 # The browser tests serve the site from a SQLite copy of their own, whatever the backend:
 # they belong to the SQLite pass, and the PostgreSQL pass does not collect them (rather than
@@ -173,26 +181,42 @@ def demo_app(app, runner):
 
 
 @pytest.fixture(scope="module")
-def module_app(tmp_path_factory, postgres_server, vector_cache):
+def make_module_app(tmp_path_factory, postgres_server, vector_cache):
+    """Build apps that live as long as a test module, each on a database of its own, for
+    tests that share their data (read-only pages, property-based tests that run a view
+    hundreds of times)."""
+    created = []
+
+    def build(**overrides):
+        folder = tmp_path_factory.mktemp("module-app")
+        url = postgres_server.new_schema_url() if postgres_server else \
+            f"sqlite:///{folder / 'module.sqlite3'}"
+        app = create_app({"TESTING": True, "SECRET_KEY": "test",
+                          "SQLALCHEMY_DATABASE_URI": url,
+                          "MATCHING_INDEX_FOLDER": str(folder / "matching"),
+                          "MATCHING_VECTOR_CACHE": str(vector_cache),
+                          "MAIL_OUTBOX_FOLDER": str(folder / "outbox"),
+                          "PUBLIC_URL": "http://twinning.test", **overrides})
+        with app.app_context():
+            db.create_all()
+            ensure_reference_data()
+        created.append(app)
+        return app
+
+    yield build
+    for app in created:
+        with app.app_context():
+            db.session.remove()
+            db.drop_all()
+            db.engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def module_app(make_module_app):
     """One app on a database of its own for a whole module, for tests that read (or only
     add to) the same rows: building them for each of a hundred checks would only repeat
     the same work."""
-    folder = tmp_path_factory.mktemp("shared")
-    url = postgres_server.new_schema_url() if postgres_server else \
-        f"sqlite:///{folder / 'shared.sqlite3'}"
-    app = create_app({"TESTING": True, "SECRET_KEY": "test", "SQLALCHEMY_DATABASE_URI": url,
-                      "MATCHING_INDEX_FOLDER": str(folder / "matching"),
-                      "MATCHING_VECTOR_CACHE": str(vector_cache),
-                      "MAIL_OUTBOX_FOLDER": str(folder / "outbox"),
-                      "PUBLIC_URL": "http://twinning.test"})
-    with app.app_context():
-        db.create_all()
-        ensure_reference_data()
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.drop_all()
-        db.engine.dispose()
+    return make_module_app()
 
 
 @pytest.fixture(scope="module")

@@ -39,7 +39,7 @@ def test_items_use_the_interchange_field_names_and_slug(api):
     ("query", "check"),
     [
         ("kind=cooperative", lambda item: item["kind"] == "cooperative"),
-        ("country=es", lambda item: item["country"] == "ES"),
+        ("country=ES", lambda item: item["country"] == "ES"),
         ("province=berkane", lambda item: item["province"] == "berkane"),
         ("province=الناظور", lambda item: item["province"] == "nador"),
         ("province=Wajda", lambda item: item["province"] == "oujda-angad"),
@@ -87,6 +87,15 @@ def test_filters_combine(api):
         ("language=klingon", "language"),
         ("colour=blue", "colour"),
         ("q=" + "x" * 201, "q"),
+        # The API takes exactly the values its description lists (the pages forgive more).
+        ("country=es", "country"),
+        ("kind=", "kind"),
+        ("sort=", "sort"),
+        ("sector=%20honey", "sector"),
+        ("page=99999999999999999999", "page"),
+        ("page=100001", "page"),
+        ("page=%C2%B2", "page"),
+        ("page=" + "9" * 5000, "page"),
     ],
 )
 def test_bad_parameters_are_400_naming_the_parameter(api, query, parameter):

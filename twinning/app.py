@@ -22,6 +22,7 @@ from twinning import (
     notifications,
     presenters,
     profiles,
+    request_guard,
     routing,
     security,
     web,
@@ -46,6 +47,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     extensions.init_app(app)
     i18n.init_app(app)
     routing.init_app(app)
+    request_guard.init_app(app)
     security.init_app(app)
     presenters.init_app(app)
     web.init_app(app)

@@ -30,7 +30,9 @@ class Defaults:
     BABEL_DEFAULT_TIMEZONE = "Africa/Casablanca"
     API_MAX_PER_PAGE = 100
     API_DEFAULT_PER_PAGE = 20
-    MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+    # No page takes a file; the largest form (a profile with its versions in four
+    # languages) is some 300 KB once encoded. Beyond this, a translated 413 page.
+    MAX_CONTENT_LENGTH = 2 * 1024 * 1024
     # Where the site is reached from outside: every link in an e-mail starts with it (never
     # with the Host header of a request, which a stranger could forge in a reset link).
     PUBLIC_URL = "http://127.0.0.1:5000"

@@ -26,8 +26,17 @@ def init_app(app: Flask) -> None:
     def http_error(exc: HTTPException) -> ResponseReturnValue:
         status = exc.code or 500
         if _for_api():
-            return error_response(status, exc.description or exc.name)
-        return error_page(status)
+            response = app.make_response(error_response(status, exc.description or exc.name))
+        else:
+            # Werkzeug's own descriptions are English; ours (a NUL character) are translated.
+            own = exc.description if exc.description != type(exc).description else None
+            response = app.make_response(error_page(status, detail=own))
+        # What the exception says beyond its body: a 405's Allow (RFC 9110), a 401's
+        # WWW-Authenticate, a 429's Retry-After.
+        for name, value in exc.get_headers():
+            if name.lower() != "content-type":
+                response.headers[name] = value
+        return response
 
     @app.errorhandler(InternalServerError)
     def internal_error(exc: InternalServerError) -> ResponseReturnValue:

@@ -22,8 +22,10 @@ from twinning.i18n import LANGUAGES
 from twinning.models import Invitation, Membership, Profile, ProfileChange, Role, User
 from twinning.models.account import new_session_token
 from twinning.notifications import mail
-from twinning.profiles.interchange import is_email_address
+from twinning.profiles.interchange import is_email_address, neutralise
 from twinning.tokens import LinkError, Purpose
+
+MAX_NAME_LENGTH = 120  # the column's length
 
 
 class AccountError(ValueError):
@@ -52,12 +54,23 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
+def clean_name(name: str) -> str:
+    """A person's name as it is kept: one line, without the invisible characters that
+    could make it display as somebody else's (the profiles' rule), at most so long."""
+    name = neutralise(name).strip()
+    if not name:
+        raise AccountError(_("Please give your name."), "name")
+    if len(name) > MAX_NAME_LENGTH or any(char < " " or char == "\x7f" for char in name):
+        raise AccountError(_("A name is one line of at most %(limit)d characters.",
+                             limit=MAX_NAME_LENGTH), "name")
+    return name
+
+
 def check_new_account(email: str, password: str, name: str) -> None:
     """The rules for a new account's fields, shared by the site and the command line."""
     if not is_email_address(normalise_email(email)):
         raise AccountError(_("This is not an e-mail address."), "email")
-    if not name.strip():
-        raise AccountError(_("Please give your name."), "name")
+    clean_name(name)
     problem = passwords.problem_with(password, email, name)
     if problem:
         raise AccountError(problem, "password")
@@ -84,7 +97,7 @@ def register(email: str, password: str, name: str, lang: str) -> None:
         )
         return
     user = User(email=normalise_email(email), password_hash=password_hash,
-                name=name.strip(), lang=lang if lang in LANGUAGES else "fr",
+                name=clean_name(name), lang=lang if lang in LANGUAGES else "fr",
                 consent_at=_now(), email_opt_outs=[])
     db.session.add(user)
     db.session.commit()
@@ -217,9 +230,7 @@ def confirm_email_change(token: str) -> User:
 
 # ----- settings ---------------------------------------------------------------------------
 def update_settings(user: User, name: str, lang: str, email_opt_outs: list[str]) -> None:
-    if not name.strip():
-        raise AccountError(_("Please give your name."), "name")
-    user.name = name.strip()
+    user.name = clean_name(name)
     user.lang = lang if lang in LANGUAGES else user.lang
     user.email_opt_outs = sorted(set(email_opt_outs))
     db.session.commit()
@@ -237,7 +248,7 @@ def create_user(email: str, password: str, *, name: str, lang: str, role: Role,
         raise AccountError(_("%(email)s already has an account.", email=normalise_email(email)),
                            "email")
     user = User(email=normalise_email(email), password_hash=passwords.hash_password(password),
-                name=name.strip(), lang=lang, role=role, is_facilitator=facilitator,
+                name=clean_name(name), lang=lang, role=role, is_facilitator=facilitator,
                 email_confirmed_at=_now(), email_opt_outs=[])
     db.session.add(user)
     for profile in owner_of:

@@ -5,12 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from twinning.exchanges.states import PARTNERSHIP_STATES
-from twinning.matching.index import CROSS, MODES
+from twinning.matching.index import CROSS
 from twinning.matching.records import REASON_KINDS
 from twinning.models import OrganisationKind, Purpose, TextOrigin
 from twinning.profiles.fields import FIELDS, FieldKind, ProfileField
-from twinning.profiles.filters import FILTER_PARAMETERS
-from twinning.profiles.queries import SORTS
+from twinning.profiles.filters import FILTER_PARAMETERS, MAX_PAGE, MAX_QUERY_LENGTH, listed_values
 from twinning.reference import taxonomy
 
 _FILTER_DESCRIPTIONS = {
@@ -156,6 +155,22 @@ def _term_schema() -> dict[str, Any]:
     }
 
 
+# Free text may hold any character but NUL, which no request may carry.
+_NO_NUL = "^[^\u0000]*$"
+_SLUG_PARAMETER = {"name": "slug", "in": "path", "required": True,
+                   "schema": {"type": "string", "pattern": _NO_NUL}}
+
+
+def _filter_schema(name: str, listed: dict[str, list[str]]) -> dict[str, Any]:
+    """A code parameter takes its listed values only; q and province are free text."""
+    if name in listed:
+        return {"type": "string", "enum": listed[name]}
+    schema: dict[str, Any] = {"type": "string", "pattern": _NO_NUL}
+    if name == "q":
+        schema["maxLength"] = MAX_QUERY_LENGTH
+    return schema
+
+
 def _json(schema_ref: str, description: str) -> dict[str, Any]:
     return {
         "description": description,
@@ -165,14 +180,16 @@ def _json(schema_ref: str, description: str) -> dict[str, Any]:
 
 def openapi_document(max_per_page: int) -> dict[str, Any]:
     error = _json("Error", "Error")
+    listed = listed_values()
     filters = [
         {"name": name, "in": "query", "required": False,
-         "description": _FILTER_DESCRIPTIONS[name], "schema": {"type": "string"}}
+         "description": _FILTER_DESCRIPTIONS[name], "schema": _filter_schema(name, listed)}
         for name in FILTER_PARAMETERS
     ]
     paging = [
         {"name": "page", "in": "query", "required": False,
-         "schema": {"type": "integer", "minimum": 1, "default": 1}},
+         "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1},
+         "description": "A page after the last one is empty; its total still counts all."},
         {"name": "per_page", "in": "query", "required": False,
          "schema": {"type": "integer", "minimum": 1, "maximum": max_per_page, "default": 20}},
         {"name": "sort", "in": "query", "required": False,
@@ -180,7 +197,7 @@ def openapi_document(max_per_page: int) -> dict[str, Any]:
                         "the name first, then in the given codes, then in the codes read "
                         "from the text, then in the text), name (the default without q), "
                         "or recent.",
-         "schema": {"type": "string", "enum": list(SORTS)}},
+         "schema": {"type": "string", "enum": listed["sort"]}},
     ]
     return {
         "openapi": "3.1.0",
@@ -200,23 +217,22 @@ def openapi_document(max_per_page: int) -> dict[str, Any]:
             "/profiles/{slug}": {"get": {
                 "operationId": "getProfile",
                 "summary": "One published profile",
-                "parameters": [{"name": "slug", "in": "path", "required": True,
-                                "schema": {"type": "string"}}],
-                "responses": {"200": _json("Profile", "The profile"), "404": error},
+                "parameters": [_SLUG_PARAMETER],
+                "responses": {"200": _json("Profile", "The profile"), "400": error,
+                              "404": error},
             }},
             "/profiles/{slug}/matches": {"get": {
                 "operationId": "getMatches",
                 "summary": "Suggested partners for a profile, best first, with reasons",
                 "parameters": [
-                    {"name": "slug", "in": "path", "required": True,
-                     "schema": {"type": "string"}},
+                    _SLUG_PARAMETER,
                     {"name": "limit", "in": "query", "required": False,
                      "schema": {"type": "integer", "minimum": 1, "maximum": max_per_page,
                                 "default": 10}},
                     {"name": "mode", "in": "query", "required": False,
                      "description": "cross: Oriental ↔ Europe (default); peer: same side; "
                                     "any: both.",
-                     "schema": {"type": "string", "enum": list(MODES), "default": CROSS}},
+                     "schema": {"type": "string", "enum": listed["mode"], "default": CROSS}},
                 ],
                 "responses": {"200": _json("MatchList", "Suggested partners"),
                               "400": error, "404": error},
@@ -224,10 +240,9 @@ def openapi_document(max_per_page: int) -> dict[str, Any]:
             "/profiles/{slug}/partnerships": {"get": {
                 "operationId": "getPartnerships",
                 "summary": "Organisations the profile has accepted an exchange with",
-                "parameters": [{"name": "slug", "in": "path", "required": True,
-                                "schema": {"type": "string"}}],
+                "parameters": [_SLUG_PARAMETER],
                 "responses": {"200": _json("PartnershipList", "Partnerships, newest first"),
-                              "404": error},
+                              "400": error, "404": error},
             }},
             "/taxonomy": {"get": {
                 "operationId": "getTaxonomy",

@@ -25,6 +25,7 @@ from twinning.profiles.filters import (
     parse_paging,
     parse_sort,
     reject_unknown,
+    reject_unlisted,
 )
 from twinning.reference import taxonomy
 
@@ -51,6 +52,7 @@ def profile_json(profile: Profile) -> dict[str, Any]:
 @blueprint.get("/profiles")
 def list_profiles() -> ResponseReturnValue:
     reject_unknown(request.args, (*FILTER_PARAMETERS, *PAGING_PARAMETERS, SORT_PARAMETER))
+    reject_unlisted(request.args)
     filters = parse_filters(request.args)
     page, per_page = parse_paging(
         request.args,
@@ -79,6 +81,7 @@ def get_profile(slug: str) -> ResponseReturnValue:
 @blueprint.get("/profiles/<slug>/matches")
 def get_matches(slug: str) -> ResponseReturnValue:
     reject_unknown(request.args, MATCH_PARAMETERS)
+    reject_unlisted(request.args)
     profile = service.get_published(slug)
     if profile is None:
         abort(404, description=f"no published profile {slug!r}")

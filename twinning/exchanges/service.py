@@ -36,6 +36,7 @@ from twinning.models import (
 )
 from twinning.notifications import events, mail
 from twinning.notifications import service as notifications
+from twinning.profiles.interchange import neutralise
 
 MAX_MESSAGE_LENGTH = 5000
 MAX_NOTE_LENGTH = 5000
@@ -143,7 +144,7 @@ def _check_cool_down(requester: Profile, partner: Profile, purpose: Purpose) -> 
 
 
 def _clean_text(text: str | None, limit: int, field: str, required: bool) -> str | None:
-    text = (text or "").strip().replace("\x00", "")
+    text = neutralise((text or "").replace("\x00", "")).strip()
     if required and not text:
         raise ExchangeError(_("Please write something here."), field=field)
     if len(text) > limit:

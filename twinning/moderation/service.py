@@ -22,6 +22,7 @@ from twinning.models import ChangeAction, Profile, ProfileChange, ProfileStatus,
 from twinning.notifications import events, mail, suggested
 from twinning.notifications import service as notifications
 from twinning.profiles import history, similarity
+from twinning.profiles.interchange import neutralise
 
 MAX_REASON_LENGTH = 2000
 
@@ -43,6 +44,8 @@ class QueueEntry:
     profile: Profile
     submitter: User | None
     similar: list[similarity.SimilarProfile]
+    # The name mixes Latin letters with Cyrillic or Greek look-alikes (see similarity).
+    imitates_latin: bool
 
 
 def pending_count() -> int:
@@ -58,7 +61,8 @@ def queue() -> list[QueueEntry]:
     )
     return [QueueEntry(profile, _submitter(profile),
                        similarity.similar_profiles(profile.name, profile.description,
-                                                   exclude=profile.id, published_only=False))
+                                                   exclude=profile.id, published_only=False),
+                       similarity.imitates_latin(profile.name))
             for profile in profiles]
 
 
@@ -114,7 +118,7 @@ def _admin_count() -> int:
 
 
 def _clean_reason(reason: str | None, required: bool) -> str | None:
-    reason = (reason or "").strip()
+    reason = neutralise(reason or "").strip()
     if required and not reason:
         raise MissingReason(_("Please give the reason: the organisation will read it."))
     if len(reason) > MAX_REASON_LENGTH:

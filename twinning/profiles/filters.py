@@ -10,7 +10,7 @@ from twinning.matching.index import CROSS, MODES
 from twinning.models import OrganisationKind
 from twinning.profiles.queries import NAME, RELEVANCE, SORTS, ProfileFilters
 from twinning.reference import taxonomy, territories
-from twinning.reference.countries import country_code, language_codes
+from twinning.reference.countries import country_code, country_codes, language_codes
 
 
 class BadParameter(ValueError):
@@ -28,6 +28,11 @@ SORT_PARAMETER = "sort"
 MATCH_PARAMETERS = ("limit", "mode")
 DEFAULT_MATCH_LIMIT = 10
 MAX_QUERY_LENGTH = 200
+# Far beyond any directory's last page, yet small enough that page × per_page stays a
+# modest OFFSET on every database: 99999999999999999999 is a clear 400, not an overflow.
+# A page between the last one and this bound is simply empty, with the total beside it.
+MAX_PAGE = 100_000
+MAX_DIGITS = 18
 
 
 def parse_filters(args: Mapping[str, str]) -> ProfileFilters:
@@ -47,7 +52,7 @@ def parse_filters(args: Mapping[str, str]) -> ProfileFilters:
 def parse_paging(
     args: Mapping[str, str], default_per_page: int, max_per_page: int
 ) -> tuple[int, int]:
-    page = _positive_int("page", args.get("page"), 1, None)
+    page = _positive_int("page", args.get("page"), 1, MAX_PAGE)
     per_page = _positive_int("per_page", args.get("per_page"), default_per_page, max_per_page)
     return page, per_page
 
@@ -72,22 +77,51 @@ def parse_mode(args: Mapping[str, str]) -> str:
     return mode
 
 
+def listed_values() -> dict[str, list[str]]:
+    """The parameters that take one of a list of values, and those values: the API's
+    description declares them, and the API takes nothing else."""
+    capabilities = sorted(taxonomy.codes(taxonomy.CAPABILITY))
+    return {
+        "kind": [kind.value for kind in OrganisationKind],
+        "country": sorted(country_codes()),
+        "sector": sorted(taxonomy.codes(taxonomy.SECTOR)),
+        "need": capabilities,
+        "offer": capabilities,
+        "language": sorted(language_codes()),
+        "sort": list(SORTS),
+        "mode": list(MODES),
+    }
+
+
+def reject_unlisted(args: Mapping[str, str]) -> None:
+    """The API's strict reading: a listed parameter's value is one of its values exactly
+    (the pages forgive ``kind=`` from an untouched select, `` MA`` or ``ma``; a program is
+    told)."""
+    for name, values in listed_values().items():
+        if name in args and args[name] not in values:
+            raise BadParameter(name, _("%(value)r is not one of the values of %(name)s",
+                                       value=args[name], name=name))
+
+
 def reject_unknown(args: Mapping[str, str], allowed: tuple[str, ...]) -> None:
     for name in args:
         if name not in allowed:
             raise BadParameter(name, _("unknown parameter %(name)r", name=name))
 
 
-def _positive_int(name: str, raw: str | None, default: int, maximum: int | None) -> int:
+def _positive_int(name: str, raw: str | None, default: int, maximum: int) -> int:
+    """A whole number from 1 to ``maximum``, in ASCII digits as the API's description
+    says (not superscripts or other "digits" that ``int`` refuses)."""
     if raw is None or raw == "":
         return default
-    if not raw.isdigit() or int(raw) < 1:
+    digits = raw.lstrip("0") if raw.isascii() and raw.isdigit() else ""
+    if not digits:
         raise BadParameter(name, _("%(name)s must be a whole number of at least 1", name=name))
-    value = int(raw)
-    if maximum is not None and value > maximum:
+    # Thousands of digits are not even read: ``int`` refuses them, and they are too many.
+    if len(digits) > MAX_DIGITS or int(digits) > maximum:
         raise BadParameter(name, _("%(name)s must be at most %(maximum)d",
                                    name=name, maximum=maximum))
-    return value
+    return int(digits)
 
 
 def _kind(value: str | None) -> OrganisationKind | None:

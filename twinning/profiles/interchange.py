@@ -27,6 +27,32 @@ _PHONE = re.compile(r"^\+?[0-9 ()./-]{6,}$")
 _SLUG = re.compile(r"^[\w-]+$", re.UNICODE)
 # Control characters other than tab and newline have no place in profile text.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Invisible characters that change how text around them is displayed: bidirectional
+# embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069), the direction marks
+# (U+200E, U+200F, U+061C), zero-width spaces and joiners (U+200B–U+200D, U+2060, U+FEFF)
+# and invisible operators (U+2061–U+2064). With them a name could display as another's
+# ("ab" written as "\u202eba"); the pages isolate each text with dir="auto" instead.
+_INVISIBLE = re.compile("[\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+# The zero-width non-joiner and joiner do shape letters of the Arabic script (Persian
+# می‌خواهم, Urdu, some Amazigh transcriptions): kept between two such letters, where they are
+# seen as a change of letter form and cannot reorder anything.
+_JOINERS = "\u200c\u200d"
+_ARABIC_LETTER = re.compile("[\u0620-\u064a\u066e-\u06d3\u06fa-\u06ff]")
+
+
+def neutralise(text: str) -> str:
+    """``text`` without the invisible characters that could make it display as other text.
+
+    The one rule for every free text people write: profile fields (form and importer),
+    names of accounts, messages, reasons and reports."""
+    return _INVISIBLE.sub(_kept_if_joining, text)
+
+
+def _kept_if_joining(found: re.Match[str]) -> str:
+    text, at = found.string, found.start()
+    joining = found.group() in _JOINERS and 0 < at < len(text) - 1 \
+        and _ARABIC_LETTER.match(text[at - 1]) and _ARABIC_LETTER.match(text[at + 1])
+    return found.group() if joining else ""
 
 
 def is_email_address(value: str) -> bool:
@@ -91,14 +117,15 @@ class _Checker:
     def text(self, field: ProfileField, *, multiline: bool = False) -> str | None:
         name = field.name
         value = self.raw.get(name)
-        if value is None or (isinstance(value, str) and not value.strip()):
+        if isinstance(value, str):
+            value = neutralise(value).strip() or None
+        if value is None:
             if field.required:
                 self.error(name, _("is required and must not be empty"))
             return None
         if not isinstance(value, str):
             self.error(name, _("must be text"))
             return None
-        value = value.strip()
         if "\x00" in value:
             self.error(name, _("contains a NUL byte"))
             return None
@@ -218,6 +245,7 @@ class _Checker:
         result: list[Translation] = []
         for item in value:
             lang, text = item.get("lang"), item.get("text")
+            text = neutralise(text) if isinstance(text, str) else text
             origin = item.get("origin", TextOrigin.TRANSLATION.value)
             if lang not in language_codes():
                 self.error(name, _("unknown language code %(code)r", code=lang))

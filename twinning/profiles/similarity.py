@@ -5,6 +5,9 @@ to show moderators what a pending profile resembles.
 A name is reduced to a skeleton of consonant sounds in Latin letters, without the words
 that only say what kind of body it is: «Coopérative Nahla», «تعاونية النحلة» and
 «Cooperativa Nahla» all become ``nhl``. The skeleton is kept in ``Profile.name_key``.
+Cyrillic and Greek letters that look like Latin ones are read as those first
+(``confusables.json``), so «Cооpérative Nоur» with Cyrillic о has the key of «Coopérative
+Nour», and a name that mixes them with Latin letters is pointed out to moderators.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from twinning.profiles.queries import escape_like
 from twinning.reference.files import data_json
 
 ORGANISATION_WORDS_FILE = "organisation_words.json"
+CONFUSABLES_FILE = "confusables.json"
 CLOSE_NAME_RATIO = 0.86
 MIN_NAME_KEY = 3  # shorter skeletons ("ab") match too much to mean anything
 CLOSE_DESCRIPTION = 0.6  # share of word triples in common
@@ -46,6 +50,7 @@ _LATIN_SOUNDS = str.maketrans({"q": "k", "c": "k", "x": "ks", "v": "b", "p": "b"
                                "z": "s",
                                "a": "", "e": "", "i": "", "o": "", "u": "", "y": "", "w": ""})
 _ARABIC = re.compile("[\u0600-\u06ff]")
+_LATIN_LETTER = re.compile("[A-Za-z\u00c0-\u024f]")
 _REPEATS = re.compile(r"(.)\1+")
 
 
@@ -63,6 +68,20 @@ def _generic_words() -> frozenset[str]:
                      for token in tokens(word))
 
 
+@cache
+def _look_alikes() -> dict[int, str]:
+    """Cyrillic and Greek letters → the Latin letter they pass for, as ``str.translate``
+    wants them."""
+    return str.maketrans(data_json(CONFUSABLES_FILE)["letters"])
+
+
+def imitates_latin(name: str) -> bool:
+    """Does ``name`` mix Latin letters with Cyrillic or Greek letters that look like Latin
+    ones? Nobody writes a name so but to make it pass for another (or by a keyboard's
+    accident, which a moderator can tell)."""
+    return bool(_LATIN_LETTER.search(name)) and name.translate(_look_alikes()) != name
+
+
 def _sounds(token: str) -> str:
     if _ARABIC.match(token):
         # A final ه is mostly the ة of a feminine noun: نحلة → nhl, like Nahla.
@@ -78,7 +97,7 @@ def _sounds(token: str) -> str:
 
 def name_key(name: str) -> str:
     """The script-free skeleton of an organisation's name (see the module's docstring)."""
-    words = tokens(name)
+    words = tokens(name.translate(_look_alikes()))
     specific = [word for word in words if word not in _generic_words()] or words
     return "".join(_sounds(word) for word in specific)[:200]
 
