@@ -11,6 +11,7 @@ TITLES = {
     403: _l("You may not see this page"),
     404: _l("This page does not exist"),
     405: _l("This action is not allowed here"),
+    429: _l("Too many attempts"),
     500: _l("Something went wrong on our side"),
 }
 EXPLANATIONS = {
@@ -19,6 +20,8 @@ EXPLANATIONS = {
     403: _l("This page is reserved. If you think you should see it, contact the moderators."),
     404: _l("The organisation or page you are looking for may have moved or never existed."),
     405: _l("Go back and try again from the page's own buttons."),
+    429: _l("This form was sent too often in a short time. The limit protects everyone's "
+            "accounts and mailboxes."),
     500: _l("The error has been recorded. Please try again in a moment."),
 }
 
