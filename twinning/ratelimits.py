@@ -64,7 +64,9 @@ def rate_limited(group: str) -> Callable[[View], View]:
 
 
 def _signed_in_account() -> str:
-    return f"user:{current_user.get_id()}"
+    # The account's id, not its session token (Flask-Login's id here): a credential has no
+    # place in the counters' keys, and a new password must not reset the count.
+    return f"user:{current_user.id}"
 
 
 def _anonymous() -> bool:
@@ -100,8 +102,7 @@ def _limited(limiter: Limiter, group: Group, config: dict, view: View) -> View:
 
 
 def seconds_until_retry() -> int:
-    """How long the person who just hit a limit must wait (at least a second)."""
-    limit = current_app.extensions[EXTENSION].current_limit
-    if limit is None:
-        return 60
-    return max(1, math.ceil(limit.reset_at - time.time()))
+    """How long the person who just hit a limit must wait (at least a second): the limiter
+    keeps the breached limit of the request."""
+    breached = current_app.extensions[EXTENSION].current_limit
+    return max(1, math.ceil(breached.reset_at - time.time()))
