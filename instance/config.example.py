@@ -82,6 +82,23 @@ MATCHING_THREADS = 0
 MATCHING_INDEX_FOLDER = ""
 # Sentence vectors kept by text hash ("": <index folder>/sentence-vectors.npz).
 MATCHING_VECTOR_CACHE = ""
+# Rate limits on log-in, registration, password reset, exchange requests and messages
+# (POST only; Flask-Limiter syntax, "" for none): per client address, and per account for
+# the groups that need a signed-in person. False turns them all off.
+RATELIMIT_ENABLED = True
+RATELIMIT_LOGIN = "10 per minute; 50 per hour"
+RATELIMIT_REGISTER = "5 per hour; 20 per day"
+RATELIMIT_PASSWORD_RESET = "5 per hour; 20 per day"
+RATELIMIT_EXCHANGE_REQUEST = "30 per hour"
+RATELIMIT_EXCHANGE_REQUEST_PER_USER = "10 per hour; 30 per day"
+RATELIMIT_MESSAGE = "120 per hour"
+RATELIMIT_MESSAGE_PER_USER = "60 per hour"
+# Rate-limit counters: "" shares them in REDIS_URL's Redis when it is set, else keeps them in
+# each process (one worker only); or another Redis, e.g. redis://127.0.0.1:6379/1.
+RATELIMIT_STORAGE_URL = ""
+# Where pg_dump/pg_restore live for flask twinning backup/restore ("": the PATH); their major
+# version must match the server's, e.g. /usr/lib/postgresql/15/bin.
+PG_BIN_DIR = ""
 # Map tiles: any XYZ tile server (the map page lists the organisations without them too).
 MAP_TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 MAP_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>'

@@ -101,6 +101,9 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            _sqlite_foreign_keys(connection, "OFF")
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),
@@ -109,6 +112,25 @@ def run_migrations_online():
 
         with context.begin_transaction():
             context.run_migrations()
+            if sqlite:
+                _sqlite_foreign_keys_hold(connection)
+        if sqlite:
+            _sqlite_foreign_keys(connection, "ON")
+
+
+def _sqlite_foreign_keys(connection, state):
+    """SQLite rebuilds a table to change it (batch mode) and, with foreign keys on, dropping
+    the old table deletes or blocks every row that refers to it. The pragma only works
+    outside a transaction, hence the commits (of nothing else)."""
+    connection.exec_driver_sql(f"PRAGMA foreign_keys={state}")
+    connection.commit()
+
+
+def _sqlite_foreign_keys_hold(connection):
+    """With the foreign keys off, check them all before the migration commits."""
+    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+    if broken:
+        raise RuntimeError(f"the migration broke foreign keys: {broken[:10]}")
 
 
 if context.is_offline_mode():

@@ -100,6 +100,8 @@ MATRIX: dict[str, tuple[int | str, ...]] = {
     "GET moderation.archived":                    (LOGIN, 403,   403,   403,   200,   200),
     "GET moderation.users":                       (LOGIN, 403,   403,   403,   403,   200),
     "POST moderation.set_account_role":           (LOGIN, 403,   403,   403,   403,   303),
+    "GET moderation.failed_jobs":                 (LOGIN, 403,   403,   403,   403,   200),
+    "POST moderation.retry_job":                  (LOGIN, 403,   403,   403,   403,   303),
     # exchanges: only the two organisations' members see one (anybody else: 404)
     "GET exchanges.request_form":                 (LOGIN, 200,   200,   200,   200,   200),
     "POST exchanges.request_form":                (LOGIN, 422,   200,   422,   200,   200),
@@ -173,6 +175,7 @@ ARGUMENTS = {
     "moderation.history @pending": lambda w: {"slug": w.pending},
     "moderation.reviewed": lambda w: {"change_id": NOBODY},
     "moderation.set_account_role": lambda w: {"user_id": w.moderator_id},
+    "moderation.retry_job": lambda w: {"job_id": "no-such-job"},
     "exchanges.request_form": lambda w: {"slug": w.b},
     "exchanges.request_form @pending": lambda w: {"slug": w.pending},
     "exchanges.detail": lambda w: {"exchange_id": w.exchange},

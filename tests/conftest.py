@@ -196,7 +196,9 @@ def make_module_app(tmp_path_factory, postgres_server, vector_cache):
                           "MATCHING_INDEX_FOLDER": str(folder / "matching"),
                           "MATCHING_VECTOR_CACHE": str(vector_cache),
                           "MAIL_OUTBOX_FOLDER": str(folder / "outbox"),
-                          "PUBLIC_URL": "http://twinning.test", **overrides})
+                          "PUBLIC_URL": "http://twinning.test",
+                          # A whole module signs in from one address within seconds.
+                          "RATELIMIT_ENABLED": False, **overrides})
         with app.app_context():
             db.create_all()
             ensure_reference_data()

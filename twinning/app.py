@@ -22,6 +22,7 @@ from twinning import (
     notifications,
     presenters,
     profiles,
+    ratelimits,
     request_guard,
     routing,
     security,
@@ -59,6 +60,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     dashboard.init_app(app)
     notifications.init_app(app)
     api.init_app(app)
+    ratelimits.init_app(app)  # after every blueprint: it limits their marked views
     errors.init_app(app)
     cli.init_app(app)
     return app

@@ -84,6 +84,24 @@ class Defaults:
     MATCHING_THREADS = 0  # 0: one BLAS thread per core
     MATCHING_INDEX_FOLDER = ""  # default: <instance>/matching
     MATCHING_VECTOR_CACHE = ""  # default: <index folder>/sentence-vectors.npz
+    # Rate limits (Flask-Limiter syntax: "10 per minute; 50 per hour", "" for none) on the
+    # POSTs that guess passwords, send e-mail or reach other organisations: per client
+    # address, and per account where a signed-in person is needed. RATELIMIT_ENABLED=False
+    # turns them all off (a test that signs in many times).
+    RATELIMIT_ENABLED = True
+    RATELIMIT_LOGIN = "10 per minute; 50 per hour"
+    RATELIMIT_REGISTER = "5 per hour; 20 per day"
+    RATELIMIT_PASSWORD_RESET = "5 per hour; 20 per day"
+    RATELIMIT_EXCHANGE_REQUEST = "30 per hour"
+    RATELIMIT_EXCHANGE_REQUEST_PER_USER = "10 per hour; 30 per day"
+    RATELIMIT_MESSAGE = "120 per hour"
+    RATELIMIT_MESSAGE_PER_USER = "60 per hour"
+    # Where the counters live: "" means REDIS_URL's Redis when there is one (several workers
+    # or app servers share them), else each process's memory (development, tests).
+    RATELIMIT_STORAGE_URL = ""
+    # Where pg_dump and pg_restore are ("": on the PATH); their major version must be the
+    # server's (/usr/lib/postgresql/<version>/bin on Debian).
+    PG_BIN_DIR = ""
     # Map tiles: any XYZ tile server; the page lists the organisations without them too.
     MAP_TILE_URL = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
     MAP_ATTRIBUTION = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>'

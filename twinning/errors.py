@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import Flask, request
 from flask.typing import ResponseReturnValue
+from flask_babel import format_timedelta
+from flask_babel import gettext as _
+from flask_limiter import RateLimitExceeded
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from twinning import ratelimits
 from twinning.api.errors import API_PREFIX, error_response
 from twinning.profiles.filters import BadParameter
 from twinning.web.errors import error_page
@@ -21,6 +27,13 @@ def init_app(app: Flask) -> None:
         if _for_api():
             return error_response(400, exc.message, parameter=exc.parameter)
         return error_page(400, detail=f"{exc.parameter}: {exc.message}")
+
+    # Only the site's forms are limited (the API only reads): the page says when to retry.
+    @app.errorhandler(RateLimitExceeded)
+    def too_many_requests(exc: RateLimitExceeded) -> ResponseReturnValue:
+        when = format_timedelta(timedelta(seconds=ratelimits.seconds_until_retry()),
+                                add_direction=True)
+        return error_page(429, detail=_("You can try again %(when)s.", when=when))
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException) -> ResponseReturnValue:

@@ -57,6 +57,9 @@ def live_app(tmp_path_factory) -> Iterator[Any]:
         "MATCHING_VECTOR_CACHE": str(folder / "sentence-vectors.npz"),
         "MAIL_SERVER": "",
         "MAIL_OUTBOX_FOLDER": str(folder / "outbox"),
+        # Every journey of the session comes from one address, faster than a person: the
+        # limits would refuse the later ones (tests/test_ratelimits.py tests them).
+        "RATELIMIT_ENABLED": False,
     })
     with app.app_context():
         db.create_all()

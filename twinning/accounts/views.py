@@ -31,6 +31,7 @@ from twinning.forms import as_choices
 from twinning.i18n import LANGUAGES, language_names
 from twinning.memberships import service as memberships
 from twinning.notifications import preferences
+from twinning.ratelimits import rate_limited
 from twinning.routing import localized_blueprint
 from twinning.tokens import LinkError
 
@@ -67,6 +68,7 @@ def _link_problem(error: LinkError) -> ResponseReturnValue:
 
 # ----- registering ------------------------------------------------------------------------
 @blueprint.route("/register", methods=["GET", "POST"])
+@rate_limited("register")
 def register() -> ResponseReturnValue:
     if current_user.is_authenticated:
         return redirect(url_for("accounts.overview"))
@@ -113,6 +115,7 @@ def unconfirmed() -> ResponseReturnValue:
 
 @blueprint.post("/confirm")
 @login_required
+@rate_limited("register")
 def resend_confirmation() -> ResponseReturnValue:
     if not current_user.is_confirmed:
         service.send_confirmation(current_user)
@@ -122,6 +125,7 @@ def resend_confirmation() -> ResponseReturnValue:
 
 # ----- signing in and out -----------------------------------------------------------------
 @blueprint.route("/login", methods=["GET", "POST"])
+@rate_limited("login")
 def login() -> ResponseReturnValue:
     form = forms.LoginForm()
     target = _safe_next(request.args.get("next"))
@@ -145,6 +149,7 @@ def logout() -> ResponseReturnValue:
 
 # ----- passwords --------------------------------------------------------------------------
 @blueprint.route("/reset", methods=["GET", "POST"])
+@rate_limited("password_reset")
 def reset() -> ResponseReturnValue:
     form = forms.ResetRequestForm()
     if form.validate_on_submit():

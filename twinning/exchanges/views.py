@@ -21,6 +21,7 @@ from twinning.forms import as_choices
 from twinning.matching.records import Reason
 from twinning.models import Exchange, Purpose
 from twinning.profiles import service as profiles
+from twinning.ratelimits import rate_limited
 from twinning.routing import localized_blueprint
 
 blueprint = localized_blueprint("exchanges", __name__)
@@ -28,6 +29,7 @@ blueprint = localized_blueprint("exchanges", __name__)
 
 @blueprint.route("/profiles/<slug>/request", methods=["GET", "POST"])
 @confirmed_required
+@rate_limited("exchange_request")
 def request_form(slug: str) -> ResponseReturnValue:
     partner = profiles.get_published(slug)
     if partner is None:
@@ -133,6 +135,7 @@ def act(exchange_id: int, action: str) -> ResponseReturnValue:
 
 @blueprint.post("/exchanges/<int:exchange_id>/messages")
 @login_required
+@rate_limited("message")
 def post_message(exchange_id: int) -> ResponseReturnValue:
     exchange = _exchange(exchange_id)
     form = forms.MessageForm()

@@ -92,7 +92,15 @@ class User(db.Model):
 
 
 class Membership(db.Model):
-    """A person who keeps an organisation's profile, as owner or editor."""
+    """A person who keeps an organisation's profile, as owner or editor.
+
+    "At least one owner" is kept by ``memberships.service`` (removing or demoting the last
+    owner is refused), not by the database: it is a rule over several rows that a CHECK
+    cannot state, and it has a lawful exception a trigger would have to know too — a last
+    owner who deletes their account leaves the organisation archived without an owner
+    (editors included) until somebody takes it over, and imported profiles have no members
+    at all.
+    """
 
     __tablename__ = "membership"
 

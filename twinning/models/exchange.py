@@ -7,7 +7,7 @@ import enum
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import JSON, Date, ForeignKey, String, Text
+from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from twinning.extensions import db
@@ -41,6 +41,14 @@ class ExchangeState(enum.StrEnum):
 
 class Exchange(db.Model):
     __tablename__ = "exchange"
+    __table_args__ = (
+        CheckConstraint("requester_id <> partner_id", name="two_organisations"),
+        # open_key is set exactly while the request is open (``states.OPEN_STATES``).
+        CheckConstraint("(state IN ('sent', 'accepted', 'in_progress')) = "
+                        "(open_key IS NOT NULL)", name="open_key_while_open"),
+        CheckConstraint("period_from IS NULL OR period_to IS NULL OR period_from <= period_to",
+                        name="period_in_order"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     requester_id: Mapped[int] = mapped_column(ForeignKey("profile.id", ondelete="CASCADE"),
@@ -99,8 +107,9 @@ class ExchangeTransition(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     exchange_id: Mapped[int] = mapped_column(ForeignKey("exchange.id", ondelete="CASCADE"),
                                              index=True)
-    from_state: Mapped[ExchangeState | None] = mapped_column(str_enum(ExchangeState))
-    to_state: Mapped[ExchangeState] = mapped_column(str_enum(ExchangeState))
+    from_state: Mapped[ExchangeState | None] = mapped_column(
+        str_enum(ExchangeState, name="from_state"))
+    to_state: Mapped[ExchangeState] = mapped_column(str_enum(ExchangeState, name="to_state"))
     user_id: Mapped[int | None] = mapped_column(
         ForeignKey("user_account.id", ondelete="SET NULL"))
     at: Mapped[datetime] = mapped_column(AwareDateTime, default=utcnow)

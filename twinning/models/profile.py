@@ -72,7 +72,13 @@ profile_offer = _term_link_table("offer")
 class Profile(db.Model):
     __tablename__ = "profile"
     # The countries of the published profiles, read value by value (profiles/facets.py).
-    __table_args__ = (sa.Index("ix_profile_status_country", "status", "country"),)
+    __table_args__ = (
+        sa.Index("ix_profile_status_country", "status", "country"),
+        sa.CheckConstraint("latitude IS NULL OR latitude BETWEEN -90 AND 90",
+                           name="latitude_range"),
+        sa.CheckConstraint("longitude IS NULL OR longitude BETWEEN -180 AND 180",
+                           name="longitude_range"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     external_id: Mapped[str | None] = mapped_column(String(100), unique=True)

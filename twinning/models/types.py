@@ -38,12 +38,17 @@ class AwareDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-def str_enum(enum_class: type[enum.StrEnum], length: int = 20) -> Enum:
-    """Store the enum's values (not its names) as a checked VARCHAR on every backend."""
+def str_enum(enum_class: type[enum.StrEnum], length: int = 20, name: str | None = None) -> Enum:
+    """Store the enum's values (not its names) as a VARCHAR on every backend, which the
+    database itself checks (``ck_<table>_<name>``, ``name`` defaulting to the enum's own, so
+    two columns of one enum in a table need names of their own): a row written by hand or
+    by a script that skips the app cannot hold a state the code does not know."""
     return Enum(
         enum_class,
         native_enum=False,
         length=length,
         values_callable=lambda members: [member.value for member in members],
         validate_strings=True,
+        create_constraint=True,
+        name=name or enum_class.__name__.lower(),
     )

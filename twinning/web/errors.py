@@ -12,6 +12,7 @@ TITLES = {
     404: _l("This page does not exist"),
     405: _l("This action is not allowed here"),
     413: _l("What you sent is too large"),
+    429: _l("Too many attempts"),
     500: _l("Something went wrong on our side"),
 }
 EXPLANATIONS = {
@@ -22,6 +23,8 @@ EXPLANATIONS = {
     405: _l("Go back and try again from the page's own buttons."),
     413: _l("This site accepts no files and no text this long. Go back, shorten what you "
             "wrote and send it again."),
+    429: _l("This form was sent too often in a short time. The limit protects everyone's "
+            "accounts and mailboxes."),
     500: _l("The error has been recorded. Please try again in a moment."),
 }
 
