@@ -24,15 +24,13 @@ from twinning.profiles.interchange import validate_record
 # The reindex command, in a process that writes half of the index file and kills itself
 # there (``half``), or that says when it starts fitting and waits to be killed (``fit``).
 CRASHING_REINDEX = """
-import io, os, signal, sys, time
-import joblib
+import io, os, pickle, signal, sys, time, types
 from twinning import create_app, suggestions
-
-real_dump = joblib.dump
+from twinning.matching import index as index_module
 
 def dump_half_then_die(value, stream, *args, **kwargs):
     whole = io.BytesIO()
-    real_dump(value, whole, *args, **kwargs)
+    pickle.dump(value, whole, *args, **kwargs)
     stream.write(whole.getvalue()[: len(whole.getvalue()) // 2])
     stream.flush()
     os.kill(os.getpid(), signal.SIGKILL)
@@ -44,8 +42,8 @@ def build_then_wait(*args, **kwargs):
     print("fitted", file=sys.__stdout__, flush=True)  # the CLI runner holds sys.stdout
     time.sleep(600)
 
-if sys.argv[1] == "half":
-    joblib.dump = dump_half_then_die
+if sys.argv[1] == "half":  # the index module's pickle writes half and dies
+    index_module.pickle = types.SimpleNamespace(dump=dump_half_then_die, load=pickle.load)
 else:
     suggestions.MatchIndex.build = build_then_wait
 result = create_app().test_cli_runner().invoke(args=["twinning", "reindex"])
@@ -85,14 +83,12 @@ def test_a_killed_reindex_leaves_the_previous_index_serving(indexed_app, moment,
     before = (folder / BASE_FILE).read_bytes()
     answers = _answers(indexed_app)
     assert answers
-    process = subprocess.Popen([sys.executable, "-c", CRASHING_REINDEX, moment],
-                               env=_environment(indexed_app, tmp_path / "instance"),
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    if moment == "fit" and process.stdout.readline().strip() == "fitted":
-        process.send_signal(signal.SIGKILL)
-    assert process.wait(timeout=600) == -signal.SIGKILL, process.stderr.read()
-    process.stdout.close()
-    process.stderr.close()
+    with subprocess.Popen([sys.executable, "-c", CRASHING_REINDEX, moment],
+                          env=_environment(indexed_app, tmp_path / "instance"),
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as process:
+        if moment == "fit" and process.stdout.readline().strip() == "fitted":
+            process.send_signal(signal.SIGKILL)
+        assert process.wait(timeout=600) == -signal.SIGKILL, process.stderr.read()
 
     assert (folder / BASE_FILE).read_bytes() == before
     suggestions._loaded.clear()  # as a process starting now, or another app server
