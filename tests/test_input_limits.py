@@ -41,7 +41,7 @@ def test_ids_beyond_the_databases_integers_are_404(app, url):
 @pytest.mark.parametrize("url", ["/en/profiles/?q=miel%00", "/en/profiles/%00",
                                  "/api/v1/profiles?province=%00", "/api/v1/profiles/a%00b"])
 def test_a_nul_character_is_a_400_that_says_so(client, url):
-    response = client.get(url)
+    response = client.get(url, headers={"Accept-Language": "en"})  # the API's language
     assert response.status_code == 400
     assert "NUL character" in (response.get_json()["error"]["message"] if response.is_json
                                else response.text)
