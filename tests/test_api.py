@@ -96,6 +96,8 @@ def test_filters_combine(api):
         ("page=100001", "page"),
         ("page=%C2%B2", "page"),
         ("page=" + "9" * 5000, "page"),
+        ("page=", "page"),
+        ("per_page=", "per_page"),
     ],
 )
 def test_bad_parameters_are_400_naming_the_parameter(api, query, parameter):

@@ -94,13 +94,17 @@ def listed_values() -> dict[str, list[str]]:
 
 
 def reject_unlisted(args: Mapping[str, str]) -> None:
-    """The API's strict reading: a listed parameter's value is one of its values exactly
-    (the pages forgive ``kind=`` from an untouched select, `` MA`` or ``ma``; a program is
-    told)."""
+    """The API's strict reading: a listed parameter's value is one of its values exactly,
+    and a number is a number (the pages forgive ``kind=`` from an untouched select,
+    `` MA``, ``ma`` or ``page=``; a program is told)."""
     for name, values in listed_values().items():
         if name in args and args[name] not in values:
             raise BadParameter(name, _("%(value)r is not one of the values of %(name)s",
                                        value=args[name], name=name))
+    for name in (*PAGING_PARAMETERS, "limit"):
+        if args.get(name) == "":
+            raise BadParameter(name, _("%(name)s must be a whole number of at least 1",
+                                       name=name))
 
 
 def reject_unknown(args: Mapping[str, str], allowed: tuple[str, ...]) -> None:
