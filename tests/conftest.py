@@ -139,11 +139,7 @@ def make_app(tmp_path: Path, postgres_url: str | None, vector_cache: Path):
 
     yield build
     for app in created:
-        with app.app_context():
-            db.session.remove()
-            db.drop_all()
-            _drop_alembic_version()
-            db.engine.dispose()
+        _drop_database_of(app)
 
 
 def _drop_alembic_version() -> None:
@@ -180,6 +176,15 @@ def demo_app(app, runner):
     return app
 
 
+def _drop_database_of(app) -> None:
+    """Leave nothing of a test app's tables behind (a PostgreSQL schema is shared by the run)."""
+    with app.app_context():
+        db.session.remove()
+        db.drop_all()
+        _drop_alembic_version()
+        db.engine.dispose()
+
+
 @pytest.fixture(scope="module")
 def make_module_app(tmp_path_factory, postgres_server, vector_cache):
     """Build apps that live as long as a test module, each on a database of its own, for
@@ -207,10 +212,7 @@ def make_module_app(tmp_path_factory, postgres_server, vector_cache):
 
     yield build
     for app in created:
-        with app.app_context():
-            db.session.remove()
-            db.drop_all()
-            db.engine.dispose()
+        _drop_database_of(app)
 
 
 @pytest.fixture(scope="module")

@@ -5,10 +5,14 @@ from __future__ import annotations
 
 import re
 import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
 from email import policy
 from email.message import EmailMessage
 from email.parser import BytesParser
 from pathlib import Path
+
+from aiosmtpd.controller import Controller
 
 from twinning.accounts import service as accounts
 from twinning.models import Role
@@ -88,6 +92,17 @@ def signed_in(app, email: str, **kwargs):
     response = log_in(client, email)
     assert response.status_code == 302, response.text
     return client
+
+
+@contextmanager
+def smtp_server_for(handler) -> Iterator[Controller]:
+    """An SMTP server on a free port whose messages go to ``handler`` (aiosmtpd)."""
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    try:
+        yield controller
+    finally:
+        controller.stop()
 
 
 def free_port() -> int:

@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 import redis
 import sqlalchemy as sa
-from aiosmtpd.controller import Controller
 from rq import Queue
 from rq.registry import FailedJobRegistry
 from site_helpers import (
@@ -24,6 +23,7 @@ from site_helpers import (
     make_user,
     outbox,
     register,
+    smtp_server_for,
     submit,
     text_of,
 )
@@ -197,10 +197,8 @@ class FailsFirst:
 @pytest.fixture
 def flaky_smtp():
     handler = FailsFirst()
-    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    yield controller, handler
-    controller.stop()
+    with smtp_server_for(handler) as controller:
+        yield controller, handler
 
 
 def test_a_job_that_fails_is_tried_again_and_succeeds(queued_app, tmp_path, flaky_smtp):

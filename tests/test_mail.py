@@ -8,15 +8,14 @@ from email import message_from_bytes, policy
 
 import pytest
 import sqlalchemy as sa
-from aiosmtpd.controller import Controller
 from site_helpers import (
-    free_port,
     link_in,
     log_in,
     mails_to,
     make_user,
     outbox,
     register,
+    smtp_server_for,
     submit,
     text_of,
 )
@@ -40,10 +39,8 @@ class Collector:
 @pytest.fixture
 def smtp_server():
     collector = Collector()
-    controller = Controller(collector, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    yield controller, collector
-    controller.stop()
+    with smtp_server_for(collector) as controller:
+        yield controller, collector
 
 
 def test_messages_go_through_smtp_when_a_server_is_configured(make_app, smtp_server):
