@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from conftest import ONE_COOPERATIVE
 from site_helpers import mails_to, make_user, signed_in, submit, text_of
 
-from twinning import suggestions
+from twinning import learning, suggestions
 from twinning.exchanges import service, states
 from twinning.exchanges.service import ExchangeError
 from twinning.extensions import db
@@ -365,7 +365,7 @@ def test_a_digest_run_tried_again_sends_nothing_twice(pair):
 def test_learning_reads_the_outcomes_and_reports(pair, runner):
     with pair.test_request_context("/fr/"):
         _in_state(ExchangeState.COMPLETED)
-        outcomes = suggestions.exchange_outcomes()
+        outcomes = learning.exchange_outcomes()
         assert [(outcome.accepted) for outcome in outcomes] == [True]
     result = runner.invoke(args=["twinning", "learn", "--report"])
     assert result.exit_code == 0, result.output

@@ -8,7 +8,7 @@ import pytest
 import sqlalchemy as sa
 from site_helpers import make_user
 
-from twinning import create_app, index_version, suggestions
+from twinning import create_app, index_version, live_index, suggestions
 from twinning.extensions import db
 from twinning.models import IndexChange, Profile, ProfileStatus, Role, User
 from twinning.moderation import service as moderation
@@ -45,7 +45,7 @@ def suggested_to(server, slug: str) -> list[str]:
 
 def loaded_index(server):
     with server.app_context():
-        return suggestions.get_index()
+        return live_index.get_index()
 
 
 def add_pending_partner(app) -> str:
@@ -56,7 +56,7 @@ def add_pending_partner(app) -> str:
         profile = service.find_by_reference("apiculteurs-drome")
         profile.status = ProfileStatus.PENDING
         db.session.commit()
-        suggestions.profiles_changed([profile])
+        live_index.profiles_changed([profile])
         return profile.slug
 
 
@@ -90,7 +90,7 @@ def test_a_reindex_on_one_server_leaves_the_other_serving(app, demo_profile, sec
     before = loaded_index(second_server)
     with app.app_context():
         version = index_version.latest()
-        suggestions.rebuild()
+        live_index.rebuild()
         assert index_version.latest() == version + 1  # the rebuild is in the log too
     assert loaded_index(second_server) is before
     assert suggested_to(second_server, cooperative) == suggested_to(app, cooperative)
@@ -100,6 +100,6 @@ def test_the_index_files_say_which_version_they_reflect(app, demo_profile, tmp_p
     """A process that starts later loads the files, then applies what changed since."""
     add_pending_partner(app)
     with app.app_context():
-        folder = suggestions.index_folder()
+        folder = live_index.index_folder()
         assert index_version.read_file(folder) == index_version.latest()
         assert db.session.scalar(sa.select(sa.func.count(IndexChange.id))) >= 2

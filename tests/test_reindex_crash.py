@@ -16,7 +16,7 @@ import pytest
 from conftest import ONE_COOPERATIVE
 from test_exchanges import OTHER, PARTNER
 
-from twinning import suggestions
+from twinning import live_index, suggestions
 from twinning.matching.index import BASE_FILE
 from twinning.profiles import service
 from twinning.profiles.interchange import validate_record
@@ -25,7 +25,7 @@ from twinning.profiles.interchange import validate_record
 # there (``half``), or that says when it starts fitting and waits to be killed (``fit``).
 CRASHING_REINDEX = """
 import io, os, pickle, signal, sys, time, types
-from twinning import create_app, suggestions
+from twinning import create_app, live_index
 from twinning.matching import index as index_module
 
 def dump_half_then_die(value, stream, *args, **kwargs):
@@ -35,7 +35,7 @@ def dump_half_then_die(value, stream, *args, **kwargs):
     stream.flush()
     os.kill(os.getpid(), signal.SIGKILL)
 
-real_build = suggestions.MatchIndex.build
+real_build = live_index.MatchIndex.build
 
 def build_then_wait(*args, **kwargs):
     real_build(*args, **kwargs)
@@ -45,7 +45,7 @@ def build_then_wait(*args, **kwargs):
 if sys.argv[1] == "half":  # the index module's pickle writes half and dies
     index_module.pickle = types.SimpleNamespace(dump=dump_half_then_die, load=pickle.load)
 else:
-    suggestions.MatchIndex.build = build_then_wait
+    live_index.MatchIndex.build = build_then_wait
 result = create_app().test_cli_runner().invoke(args=["twinning", "reindex"])
 print(result.output, flush=True)
 """
@@ -58,7 +58,7 @@ def indexed_app(app):
         records = [validate_record(raw, "test", 1)[0]
                    for raw in (ONE_COOPERATIVE, PARTNER, OTHER)]
         service.save_records(records)
-        suggestions.get_index()
+        live_index.get_index()
     return app
 
 
@@ -91,6 +91,6 @@ def test_a_killed_reindex_leaves_the_previous_index_serving(indexed_app, moment,
         assert process.wait(timeout=600) == -signal.SIGKILL, process.stderr.read()
 
     assert (folder / BASE_FILE).read_bytes() == before
-    suggestions._loaded.clear()  # as a process starting now, or another app server
+    live_index._loaded.clear()  # as a process starting now, or another app server
     assert _answers(indexed_app) == answers
     assert (folder / BASE_FILE).read_bytes() == before  # loaded, not built again

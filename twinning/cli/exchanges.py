@@ -10,7 +10,7 @@ import click
 from flask.cli import with_appcontext
 from flask_babel import gettext as _
 
-from twinning import jobs, suggestions
+from twinning import jobs, live_index
 from twinning.exchanges import service as exchanges
 from twinning.notifications.digest import send_digest
 
@@ -30,7 +30,7 @@ def expire_command() -> None:
 def learn_command(report: bool, as_json: bool) -> None:
     """Learn the weights again from the exchanges' outcomes (weekly); they replace the
     defaults only when they rank held-out outcomes better."""
-    result = suggestions.relearn()
+    result = live_index.relearn()
     if as_json:
         click.echo(json.dumps({
             "outcomes": result.outcomes, "default_auc": result.default_auc,

@@ -12,7 +12,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 from flask_babel import gettext as _
 
-from twinning import jobs, model_records, suggestions
+from twinning import jobs, live_index, model_records, suggestions
 from twinning.cli.profiles import file_format
 from twinning.cli.progress import progress_bar
 from twinning.matching.evaluate import (
@@ -92,7 +92,7 @@ def evaluate_command(profiles_file: str, truth_file: str, as_json: bool,
         extra = _records_through_a_temporary_database(_parsed(tagging_file), Path(folder),
                                                       "tagging") if tagging_file else []
     evaluation = run_evaluation(records, truth, model_records.terms(),
-                                suggestions.sentence_encoder(), named, judged_apart,
+                                live_index.sentence_encoder(), named, judged_apart,
                                 directions)
     report = {"queries": evaluation.counts, "scores": evaluation.scores}
     if tags_file:

@@ -12,7 +12,7 @@ import click
 from flask.cli import with_appcontext
 from flask_babel import gettext as _
 
-from twinning import suggestions
+from twinning import live_index
 from twinning.cli.progress import progress_bar
 from twinning.exchanges import demo as exchanges_demo
 from twinning.extensions import db
@@ -119,7 +119,7 @@ def demo_command(force: bool, if_empty: bool) -> None:
         )
     _report_or_save(demo.parse_demo(), dry_run=False)
     written = exchanges_demo.load(exchanges_demo.demo_items())
-    report = suggestions.relearn()
+    report = live_index.relearn()
     click.echo(_("%(count)d past exchange(s) loaded; the model learned from %(outcomes)d "
                  "outcome(s).", count=written, outcomes=report.outcomes))
 

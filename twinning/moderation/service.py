@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from twinning import jobs, suggestions
+from twinning import jobs, live_index
 from twinning.extensions import db
 from twinning.memberships import service as memberships
 from twinning.models import ChangeAction, Profile, ProfileChange, ProfileStatus, Role, User
@@ -168,7 +168,7 @@ def decide(profile: Profile, moderator: User, decision: Decision,
     history.record(profile, decision.action, moderator, reason=reason)
     db.session.commit()
     if ProfileStatus.PUBLISHED in (decision.source, decision.target):
-        suggestions.profiles_changed([profile])
+        live_index.profiles_changed([profile])
     notifications.notify(
         memberships.owners_of(profile), events.PROFILE_MODERATED, profile=profile,
         data={"state": decision.target.value, "reason": reason},
@@ -186,4 +186,4 @@ def archive_without_owner(profile: Profile) -> None:
         profile.status = ProfileStatus.ARCHIVED
         history.record(profile, ChangeAction.ORPHANED, None)
         db.session.flush()
-        suggestions.profiles_changed([profile])
+        live_index.profiles_changed([profile])

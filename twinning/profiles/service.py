@@ -12,7 +12,7 @@ from functools import cache
 import sqlalchemy as sa
 from slugify import slugify
 
-from twinning import jobs, model_records, suggestions
+from twinning import jobs, live_index, model_records
 from twinning.extensions import db
 from twinning.matching.records import ProfileRecord
 from twinning.matching.text import normalise, normalise_all
@@ -96,7 +96,7 @@ def _save_records(records: Iterable[ProfileData], update_index: bool, source: st
         db.session.rollback()
         raise
     if update_index:
-        suggestions.profiles_changed(saved)
+        live_index.profiles_changed(saved)
     return ImportSummary(created=created, updated=updated)
 
 
@@ -353,7 +353,7 @@ def reindex(progress: Progress | None = None) -> Reindexed:
         with stage("search_fields", count_profiles()) as advance:
             refreshed = refresh_search_fields(advance, published)
         with stage("matching_index", len(published)) as advance:
-            index = suggestions.rebuild(advance, published)
+            index = live_index.rebuild(advance, published)
     return Reindexed(refreshed, len(index))
 
 

@@ -9,7 +9,7 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
-from twinning import model_records, suggestions
+from twinning import live_index, model_records
 from twinning.extensions import db
 from twinning.matching.records import ProfileRecord, Tags
 from twinning.matching.text import detect_language
@@ -85,7 +85,7 @@ def create(data: ProfileData, user: User, on_behalf: bool = False) -> Profile:
         db.session.rollback()
         raise
     if profile.is_published:
-        suggestions.profiles_changed([profile])
+        live_index.profiles_changed([profile])
     return profile
 
 
@@ -111,5 +111,5 @@ def update(profile: Profile, data: ProfileData, user: User) -> list[str]:
         db.session.rollback()
         raise
     if profile.is_published:
-        suggestions.profiles_changed([profile])
+        live_index.profiles_changed([profile])
     return list(changed)
