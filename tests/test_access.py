@@ -29,6 +29,7 @@ from access_matrix import (
 from flask import url_for
 from site_helpers import PASSWORD, csrf_token, log_in, make_user
 
+from twinning import index_version
 from twinning.accounts import passwords
 from twinning.exchanges import service as exchanges
 from twinning.extensions import db
@@ -348,8 +349,9 @@ def test_a_state_changing_request_without_its_csrf_token_is_refused(module_app, 
 
 
 def test_a_profile_unpublished_behind_the_index_back_is_never_suggested(app, demo_profile):
-    """Another server archived a partner and this one's index has not heard yet: the
-    suggestions (asked now, or stored for the territory page) still leave it out."""
+    """Another server archived a partner (its change logged in the same transaction, as
+    every service does) and this one's index has not applied it yet: the suggestions
+    (asked now, remembered, or stored for the territory page) leave it out."""
     partner, _people = ORGANISATIONS["b"]
     with app.test_request_context("/fr/"):
         record, errors = validate_record(partner, "test", 1)
@@ -362,6 +364,7 @@ def test_a_profile_unpublished_behind_the_index_back_is_never_suggested(app, dem
     with app.app_context():
         db.session.execute(sa.update(Profile).where(Profile.external_id == "access-b")
                            .values(status=ProfileStatus.ARCHIVED))
+        index_version.record([profiles.find_by_reference("access-b")])
         db.session.commit()
     assert partner["name"] not in client.get(matches).text
     assert partner["name"] not in client.get("/fr/territories/berkane").text

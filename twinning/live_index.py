@@ -199,8 +199,10 @@ def _apply(index: MatchIndex, changed: dict[int, str]) -> None:
 
 
 def profiles_changed(profiles: list[Profile]) -> None:
-    """Bring the index up to date after profiles were saved (called by the services): the
-    change goes to the database's log first, for every other process to apply."""
+    """Commit the services' change of these profiles with its rows in the database's
+    change log (one transaction: no process can see the change without hearing of it),
+    then bring this process's index up to date; every other process applies it before
+    its next answer."""
     index_version.record(profiles)
     db.session.commit()
     folder = index_folder()

@@ -12,7 +12,7 @@ from functools import lru_cache
 
 import sqlalchemy as sa
 
-from twinning import stored_suggestions
+from twinning import index_version, stored_suggestions
 from twinning.exchanges import states
 from twinning.extensions import db
 from twinning.learning import exchange_outcomes
@@ -193,5 +193,8 @@ def stored_for(profiles: list[Profile], per_profile: int) -> dict[int, list[Sugg
 
 
 def forget_pair(first: Profile, second: Profile) -> None:
-    """Two organisations became partners: neither is suggested to the other any more."""
-    stored_suggestions.forget_pair(first, second)
+    """Two organisations became partners: neither is suggested to the other any more. The
+    change log hears of both, so that every process forgets the pages it remembered
+    (:mod:`twinning.remembered`) and its answers of :func:`for_profile`."""
+    index_version.record([first, second])
+    stored_suggestions.forget_pair(first, second)  # commits both

@@ -28,6 +28,7 @@ from twinning.profiles.filters import (
     reject_unlisted,
 )
 from twinning.reference import taxonomy
+from twinning.remembered import remember, request_key
 
 blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -60,13 +61,13 @@ def list_profiles() -> ResponseReturnValue:
         current_app.config["API_MAX_PER_PAGE"],
     )
     sort = parse_sort(request.args, searching=bool(filters.q))
-    result = queries.search(filters, page, per_page, sort)
-    return jsonify(
-        items=[profile_json(profile) for profile in result.items],
-        total=result.total,
-        page=result.page,
-        per_page=result.per_page,
-    )
+
+    def listed() -> dict[str, object]:
+        result = queries.search(filters, page, per_page, sort)
+        return {"items": [profile_json(profile) for profile in result.items],
+                "total": result.total, "page": result.page, "per_page": result.per_page}
+
+    return jsonify(remember(("api list", *request_key()), listed))
 
 
 @blueprint.get("/profiles/<slug>")
@@ -87,8 +88,12 @@ def get_matches(slug: str) -> ResponseReturnValue:
         abort(404, description=f"no published profile {slug!r}")
     limit = parse_limit(request.args, current_app.config["API_MAX_PER_PAGE"])
     mode = parse_mode(request.args)
-    found = suggestions.for_profile(profile, limit=limit, mode=mode, with_evidence=True)
-    return jsonify(items=[suggestions.match_json(item) for item in found])
+
+    def matched() -> dict[str, object]:
+        found = suggestions.for_profile(profile, limit=limit, mode=mode, with_evidence=True)
+        return {"items": [suggestions.match_json(item) for item in found]}
+
+    return jsonify(remember(("api matches", *request_key()), matched))
 
 
 @blueprint.get("/profiles/<slug>/partnerships")

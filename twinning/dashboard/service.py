@@ -141,15 +141,30 @@ def partnership_counts(profiles: list[Profile]) -> dict[int, int]:
     return {profile_id: counts.get(profile_id, 0) for profile_id in ids}
 
 
+def _placed(place: Place) -> sa.Select:
+    return sa.select(Profile).where(places.in_place(place), Profile.latitude.is_not(None),
+                                    Profile.longitude.is_not(None))
+
+
 def with_coordinates(place: Place) -> list[Profile]:
     """The organisations the map can place."""
-    return list(db.session.scalars(
-        sa.select(Profile).where(places.in_place(place), Profile.latitude.is_not(None),
-                                 Profile.longitude.is_not(None))
-        .order_by(Profile.name, Profile.id)))
+    return list(db.session.scalars(_placed(place).order_by(Profile.name, Profile.id)))
+
+
+def has_coordinates(place: Place) -> bool:
+    """Whether the map has anything to show (its scripts are sent only then)."""
+    return bool(db.session.scalar(sa.select(_placed(place).exists())))
 
 
 # ----- their exchanges --------------------------------------------------------------------
+def exchanges_version() -> tuple:
+    """Changes whenever an exchange is asked for or moves (its ``updated_at``): with the
+    published profiles' version, what a territory's figures are remembered by. Exchanges
+    are never deleted but with their profile, which changes that version."""
+    return tuple(db.session.execute(
+        sa.select(sa.func.count(Exchange.id), sa.func.max(Exchange.updated_at))).one())
+
+
 def pipeline(place: Place) -> dict[tuple[Purpose, ExchangeState], int]:
     """How many exchanges involving the territory are in each state, for each purpose."""
     rows = db.session.execute(

@@ -11,6 +11,8 @@ the exchange counts name nobody. Signed out: the log-in page, then back here.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from flask import Response, abort, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
@@ -23,6 +25,7 @@ from twinning.profiles.filters import BadParameter, parse_paging
 from twinning.profiles.places import find_place
 from twinning.reference import territories
 from twinning.reference.territories import Place
+from twinning.remembered import render_with_remembered_content
 from twinning.routing import localized_blueprint
 
 PER_PAGE = 20
@@ -60,15 +63,21 @@ def territory(code: str) -> ResponseReturnValue:
     if only not in (None, "", UNPARTNERED):
         raise BadParameter("only", _("only must be %(value)s", value=UNPARTNERED))
     page, _per_page = parse_paging(request.args, PER_PAGE, PER_PAGE)
-    listed = service.organisations(place, page, PER_PAGE, without_partner=bool(only))
-    rtl = text_direction(current_language()) == "rtl"
-    charted = [tables.TABLES[name](place) for name in tables.CHART_TABLES]
-    return render_template(
-        "dashboard/territory.html", place=place, only=only or None, listed=listed,
-        entries=tables.entries(listed.items), pipeline=tables.pipeline(place),
-        summary=service.summary(place),
-        charts=[(table, tables.chart(table, rtl)) for table in charted],
-        mapped=service.with_coordinates(place), provinces=territories.provinces())
+
+    def figures() -> dict[str, object]:
+        listed = service.organisations(place, page, PER_PAGE, without_partner=bool(only))
+        rtl = text_direction(current_language()) == "rtl"
+        charted = [tables.TABLES[name](place) for name in tables.CHART_TABLES]
+        return {"listed": listed, "entries": tables.entries(listed.items),
+                "pipeline": tables.pipeline(place), "summary": service.summary(place),
+                "charts": [(table, tables.chart(table, rtl)) for table in charted],
+                "mapped": service.with_coordinates(place), "provinces": territories.provinces()}
+
+    # The figures depend on the exchanges too, and the months on today's date.
+    return render_with_remembered_content(
+        "dashboard/territory.html", figures,
+        key=(service.exchanges_version(), datetime.now(UTC).date()),
+        place=place, only=only or None, has_map=service.has_coordinates(place))
 
 
 def _download(place: Place, name: str) -> Response:

@@ -166,9 +166,10 @@ def decide(profile: Profile, moderator: User, decision: Decision,
                                 "was changed."))
     db.session.refresh(profile)
     history.record(profile, decision.action, moderator, reason=reason)
-    db.session.commit()
     if ProfileStatus.PUBLISHED in (decision.source, decision.target):
-        live_index.profiles_changed([profile])
+        live_index.profiles_changed([profile])  # commits, with the change logged
+    else:
+        db.session.commit()
     notifications.notify(
         memberships.owners_of(profile), events.PROFILE_MODERATED, profile=profile,
         data={"state": decision.target.value, "reason": reason},

@@ -91,12 +91,13 @@ def _save_records(records: Iterable[ProfileData], update_index: bool, source: st
             db.session.flush()
             if progress is not None:
                 progress(1)
-        db.session.commit()
+        if update_index:  # commits, with the change logged: nobody sees one unheard of
+            live_index.profiles_changed(saved)
+        else:
+            db.session.commit()
     except Exception:
         db.session.rollback()
         raise
-    if update_index:
-        live_index.profiles_changed(saved)
     return ImportSummary(created=created, updated=updated)
 
 

@@ -80,13 +80,20 @@ def create(data: ProfileData, user: User, on_behalf: bool = False) -> Profile:
         action = ChangeAction.CREATED if kept_for_others else ChangeAction.SUBMITTED
         history.record(profile, action, user,
                        fields=history.changed_fields({}, to_interchange(profile)))
-        db.session.commit()
+        _commit(profile)
     except Exception:
         db.session.rollback()
         raise
+    return profile
+
+
+def _commit(profile: Profile) -> None:
+    """Commit the change; a published profile's with its row in the change log, so that
+    no process sees it without hearing of it."""
     if profile.is_published:
         live_index.profiles_changed([profile])
-    return profile
+    else:
+        db.session.commit()
 
 
 def update(profile: Profile, data: ProfileData, user: User) -> list[str]:
@@ -106,10 +113,8 @@ def update(profile: Profile, data: ProfileData, user: User) -> list[str]:
             profile.status = ProfileStatus.PENDING
         history.record(profile, ChangeAction.EDITED, user, fields=changed,
                        needs_review=profile.is_published and not user.is_moderator)
-        db.session.commit()
+        _commit(profile)
     except Exception:
         db.session.rollback()
         raise
-    if profile.is_published:
-        live_index.profiles_changed([profile])
     return list(changed)

@@ -16,6 +16,7 @@ from twinning.profiles import facets, history, places, queries, service
 from twinning.profiles.filters import parse_filters, parse_paging, parse_sort
 from twinning.reference import taxonomy, territories
 from twinning.reference.countries import country_code
+from twinning.remembered import render_remembered, render_with_remembered_content
 from twinning.routing import localized_blueprint
 from twinning.web.home import home_counts
 
@@ -42,19 +43,21 @@ def _page_number() -> int:
 
 @blueprint.get("/")
 def home() -> ResponseReturnValue:
-    return render_template("web/home.html", counts=home_counts())
+    return render_with_remembered_content("web/home.html", lambda: {"counts": home_counts()})
 
 
 @blueprint.get("/profiles/")
 def directory() -> ResponseReturnValue:
     filters = parse_filters(request.args)
     sort = parse_sort(request.args, searching=bool(filters.q))
-    result = queries.search(filters, _page_number(), PER_PAGE, sort)
+    page = _page_number()
     # The form shows relevance unless another order was asked for, so that a search typed
     # on a page without one comes back ranked (without a search text it is by name).
-    return render_template("web/directory.html", result=result, filters=filters,
-                           sort=request.args.get("sort") or queries.RELEVANCE,
-                           facets=facets.directory_facets())
+    return render_with_remembered_content(
+        "web/directory.html",
+        lambda: {"result": queries.search(filters, page, PER_PAGE, sort),
+                 "facets": facets.directory_facets()},
+        filters=filters, sort=request.args.get("sort") or queries.RELEVANCE)
 
 
 @blueprint.get("/profiles/<slug>")
@@ -66,15 +69,19 @@ def profile(slug: str) -> ResponseReturnValue:
     last_decision = None
     if found.status in (ProfileStatus.REJECTED, ProfileStatus.ARCHIVED):
         last_decision = history.latest(found, ChangeAction(found.status.value))
+    may_edit = memberships.can_edit(current_user, found)
+    request_from = found.slug if may_edit and found.is_published else None
     return render_template(
         "web/profile.html", profile=found,
-        suggested=suggestions.for_profile(found, limit=SUGGESTIONS_ON_PROFILE,
-                                          with_evidence=True),
+        suggested=render_remembered("web/_suggested.html", (found.slug, request_from), lambda: {
+            "profile": found, "request_from": request_from,
+            "suggested": suggestions.for_profile(found, limit=SUGGESTIONS_ON_PROFILE,
+                                                 with_evidence=True)}),
         partnerships=exchanges.partnerships_of(found),
         asking_organisations=exchanges.organisations_to_ask_from(current_user, found)
         if found.is_published else [],
         inferred=suggestions.inferred_tags(found),
-        may_edit=memberships.can_edit(current_user, found),
+        may_edit=may_edit,
         may_manage=memberships.can_manage_members(current_user, found),
         shows_contact=current_user.is_authenticated and current_user.is_confirmed,
         last_decision=last_decision,
@@ -92,8 +99,11 @@ def sectors() -> ResponseReturnValue:
 def sector(code: str) -> ResponseReturnValue:
     if code not in taxonomy.codes(taxonomy.SECTOR):
         abort(404)
-    result = queries.search(queries.ProfileFilters(sector=code), _page_number(), PER_PAGE)
-    return render_template("web/sector.html", code=code, result=result)
+    page = _page_number()
+    return render_with_remembered_content(
+        "web/sector.html",
+        lambda: {"result": queries.search(queries.ProfileFilters(sector=code), page, PER_PAGE)},
+        code=code)
 
 
 @blueprint.get("/places/")

@@ -1,0 +1,123 @@
+"""Pages remembered per process (twinning/remembered.py): answered again from memory, and
+forgotten as soon as a profile or an exchange changes, whoever made the change."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+from site_helpers import log_in, signed_in
+from test_exchanges import OTHER, _ask, _user, pair  # noqa: F401  (a fixture)
+
+from twinning import index_version
+from twinning.exchanges import service as exchanges
+from twinning.extensions import db
+from twinning.models import Profile, ProfileStatus
+from twinning.profiles import service as profiles
+from twinning.profiles.interchange import validate_record
+
+NEWCOMER = {**OTHER, "external_id": "asso-ardeche", "name": "Ruchers Solidaires d'Ardèche",
+            "city": "Privas"}
+
+
+@pytest.fixture
+def partners(pair):  # noqa: F811  (the exchanges tests' cooperative and associations)
+    return pair
+
+
+def _slug(app, external_id: str) -> str:
+    with app.app_context():
+        return profiles.find_by_reference(external_id).slug
+
+
+def _queries_of(app, client, path: str) -> tuple[int, str]:
+    """How many SQL statements answering ``path`` took, and the page."""
+    statements = []
+    with app.app_context():
+        engine = db.engine
+
+    def count(*_arguments) -> None:
+        statements.append(1)
+
+    sa.event.listen(engine, "before_cursor_execute", count)
+    try:
+        response = client.get(path)
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", count)
+    assert response.status_code == 200, response.text
+    return len(statements), response.text
+
+
+def test_a_page_asked_again_is_the_same_page_with_fewer_queries(partners):
+    client = partners.test_client()
+    nahla = _slug(partners, "coop-nahla")
+    for path in ("/fr/", "/fr/profiles/", "/fr/profiles/?q=miel&sort=name",
+                 "/ar/profiles/?country=FR", "/fr/sectors/honey", f"/fr/profiles/{nahla}",
+                 "/api/v1/profiles?q=miel", f"/api/v1/profiles/{nahla}/matches"):
+        first_queries, first = _queries_of(partners, client, path)
+        again_queries, again = _queries_of(partners, client, path)
+        assert again == first, path
+        assert again_queries < first_queries, path
+
+
+def test_a_profile_saved_is_in_the_next_answer(partners):
+    client = partners.test_client()
+    assert "Ruchers Solidaires" not in client.get("/fr/profiles/?q=miel").text
+    assert "asso-ardeche" not in client.get("/api/v1/profiles").text
+    with partners.test_request_context("/fr/"):
+        record, errors = validate_record(NEWCOMER, "test", 1)
+        assert not errors
+        profiles.save_records([record])
+    assert "Ruchers Solidaires" in client.get("/fr/profiles/?q=miel").text
+    assert "asso-ardeche" in client.get("/api/v1/profiles").text
+    matches = f"/api/v1/profiles/{_slug(partners, 'coop-nahla')}/matches"
+    assert "asso-ardeche" in client.get(matches).text
+
+
+def test_a_change_logged_by_another_process_is_seen(partners):
+    """Another app server changed a profile: this one hears of it from the change log."""
+    client = partners.test_client()
+    assert "Miels Équitables" in client.get("/fr/profiles/").text
+    with partners.app_context():
+        other = db.session.scalar(sa.select(Profile).where(Profile.external_id == "asso-drome"))
+        other.status = ProfileStatus.ARCHIVED
+        index_version.record([other])
+        db.session.commit()
+    assert "Miels Équitables" not in client.get("/fr/profiles/").text
+    matches = client.get(f"/api/v1/profiles/{_slug(partners, 'coop-nahla')}/matches").text
+    assert "asso-drome" not in matches
+
+
+def test_new_partners_are_no_longer_suggested_to_each_other(partners):
+    client = partners.test_client()
+    matches = f"/api/v1/profiles/{_slug(partners, 'coop-nahla')}/matches"
+    assert "asso-vercors" in client.get(matches).text
+    with partners.test_request_context("/fr/"):
+        exchanges.act(_user("claire@example.fr"), _ask(), "accept")
+    assert "asso-vercors" not in client.get(matches).text
+
+
+def test_what_depends_on_the_reader_is_not_remembered(partners):
+    """The owner of a profile sees a request button beside each suggestion; a visitor who
+    asked first for the same page must not have made it lose them, nor see them."""
+    nahla = _slug(partners, "coop-nahla")
+    page, asked_from = f"/fr/profiles/{nahla}", f"from={nahla}"
+    visitor = partners.test_client()
+    assert asked_from not in visitor.get(page).text
+    owner = partners.test_client()
+    assert log_in(owner, "fatima@example.ma").status_code == 302
+    assert asked_from in owner.get(page).text
+    assert asked_from not in visitor.get(page).text
+    assert "fatima" not in visitor.get("/fr/profiles/").text.lower()
+
+
+def test_the_dashboard_counts_a_new_request_at_once(partners):
+    reader = signed_in(partners, "reader@example.ma")
+
+    def waiting() -> str:
+        page = reader.get("/fr/dashboard/berkane").text
+        return page.split('id="figure-waiting"><strong>', 1)[1].split("<", 1)[0]
+
+    assert waiting() == "0"
+    with partners.test_request_context("/fr/"):
+        _ask()
+    assert waiting() == "1"
