@@ -27,19 +27,22 @@ answer within ``TIMEOUT_S``), the ceiling's requests/s, and the ratio of the pag
 requests/s to the ceiling's; then one JSON line of those figures. The clients are one
 asyncio loop in this process, on the same cores as the server, as the ceiling is.
 
-Figures of a run on the project's 2-core machine (10,000 profiles, gunicorn with 5 sync
-workers, nothing else running), 2026-11-30:
+Figures of runs on the project's 2-core machine (10,000 profiles, gunicorn with 5 sync
+workers, 20 clients):
 
-    20 clients   every page p50 1.1–1.6 s, p95 1.7–2.3 s, 0 errors; 14.2 req/s in all,
-                 ceiling 574.6 req/s, ratio 0.025 (target: p95 ≤ 150 ms, ratio ≥ 0.3)
-    1 client     home 61 ms, directory 86, search 85, filtered 71, profile 156 (p99 2.2 s
-                 when its evidence is first computed), dashboard 177, API list 82,
-                 matches 120 (p50)
+    2026-11-30   every page p50 1.1–1.6 s, p95 1.7–2.3 s, 0 errors; 14.2 req/s in all,
+                 ceiling 574.6 req/s, ratio 0.025
+    2026-12-07   pages remembered per process by the change log's version
+                 (twinning/remembered.py), a profile's suggestions and evidence with them:
+                 p50 120–196 ms, p95 352–489 ms, 0 errors; 114.3 req/s in all, ceiling
+                 706.2 req/s, ratio 0.162 (another test run shared the cores)
+    target       p95 ≤ 150 ms on every page, ratio ≥ 0.3
 
-The server is CPU-bound: about 100 ms of CPU a page, where the target needs about 12; the
-20-client latencies are mostly waiting for a worker. Where it goes is for the next step
-(the home page's live counts and the directory's facets grow with the profiles; evidence
-is encoded on a profile page's first view).
+In one process, a page answered from memory costs about 7–8 ms of CPU (a profile page 18,
+a page of the API 3–5): what is left is the page's frame (the signed-in reader, their
+organisations and notifications, the language links) and the version query. The clients
+ask for the pages in turn, so every page shows the same requests/s and the 20-client
+latencies are mostly waiting for a worker.
 """
 
 from __future__ import annotations
