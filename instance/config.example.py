@@ -61,6 +61,9 @@ JOB_RETRIES = 3
 JOB_RETRY_INTERVALS = (30, 300, 1800)
 # A job running longer than this (seconds) is stopped and counts as failed.
 JOB_TIMEOUT = 1800
+# flask twinning send-pending hands again to the worker the e-mails written this many
+# minutes ago and not sent (Redis was down when they were written, or every try failed).
+PENDING_EMAIL_AFTER_MINUTES = 10
 # An unanswered exchange request expires after so many days (flask twinning expire).
 EXCHANGE_EXPIRY_DAYS = 30
 # A declined pair may ask again for the same purpose after so many days.

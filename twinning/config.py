@@ -64,6 +64,9 @@ class Defaults:
     JOB_RETRIES = 3
     JOB_RETRY_INTERVALS = (30, 300, 1800)
     JOB_TIMEOUT = 1800  # seconds; a full reindex at 10,000 profiles fits well within it
+    # `flask twinning send-pending` hands again to the worker the e-mails written this long
+    # ago and not sent (Redis was down when they were written, or every try failed).
+    PENDING_EMAIL_AFTER_MINUTES = 10
     # Exchanges: a request nobody answered expires after so many days (`flask twinning
     # expire`), and a declined pair may ask again for the same purpose after the cool-down.
     EXCHANGE_EXPIRY_DAYS = 30

@@ -22,6 +22,7 @@ from typing import Any, ParamSpec, TypeVar
 
 from flask import Flask, current_app, has_app_context
 from redis import Redis
+from redis.exceptions import RedisError
 from rq import Queue, Retry, SimpleWorker
 from rq.job import Job
 from rq.registry import FailedJobRegistry
@@ -75,11 +76,18 @@ def _queue() -> Queue:
                  default_timeout=config["JOB_TIMEOUT"])
 
 
+class QueueUnavailable(RuntimeError):
+    """Redis did not take the job (down, unreachable, refusing): nothing was queued."""
+
+
 def enqueue(func: Callable[..., Any], *args: Any) -> Job:
     """Put ``func(*args)`` on the queue, with the configured retries (needs ``REDIS_URL``)."""
     config = current_app.config
-    return _queue().enqueue(func, *args, retry=Retry(max=config["JOB_RETRIES"],
-                                                     interval=list(config["JOB_RETRY_INTERVALS"])))
+    try:
+        return _queue().enqueue(func, *args, retry=Retry(
+            max=config["JOB_RETRIES"], interval=list(config["JOB_RETRY_INTERVALS"])))
+    except RedisError as exc:
+        raise QueueUnavailable(f"{func.__name__} not queued: {exc}") from exc
 
 
 def submit(func: Callable[..., Result], *args: Any) -> Result | None:

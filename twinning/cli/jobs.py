@@ -8,6 +8,7 @@ from flask_babel import format_datetime
 from flask_babel import gettext as _
 
 from twinning import jobs
+from twinning.notifications import mail
 
 
 @click.command("worker")
@@ -20,6 +21,20 @@ def worker_command(burst: bool) -> None:
         raise click.ClickException(_("No queue is configured: set TWINNING_REDIS_URL (jobs "
                                      "run at once without it)."))
     jobs.run_worker(burst=burst)
+
+
+@click.command("send-pending")
+@with_appcontext
+def send_pending_command() -> None:
+    """Send the e-mails written and never sent (the queue was down, or every try failed);
+    cron runs it every few minutes."""
+    found = mail.send_pending()
+    click.echo(_("E-mails handed to the worker again: %(submitted)s; still not sent: "
+                 "%(failed)s; claimed by a worker that never finished, left alone (they may "
+                 "have left): %(claimed)s.", submitted=found.submitted, failed=found.failed,
+                 claimed=found.claimed))
+    if found.failed:
+        raise SystemExit(1)
 
 
 @click.command("jobs")

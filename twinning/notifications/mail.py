@@ -16,7 +16,8 @@ import secrets
 import smtplib
 import ssl
 import uuid
-from datetime import UTC, datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from email import message_from_bytes, policy
 from email.headerregistry import Address
 from email.message import EmailMessage
@@ -107,7 +108,44 @@ def send(message: EmailMessage, key: str | None = None) -> bool:
         jobs.submit(deliver, record.id)
     except DeliveryError:
         return False
+    except jobs.QueueUnavailable as exc:  # kept unsent: `flask twinning send-pending`
+        log.warning("e-mail %s written, not queued: %s", record.key, exc)
+        return False
     return True
+
+
+@dataclass(frozen=True)
+class Pending:
+    """What :func:`send_pending` found."""
+
+    submitted: int  # handed to the worker (or sent, without a queue) again
+    failed: int  # could not be sent now (without a queue) or queued (Redis down again)
+    claimed: int  # claimed by a worker that never marked them sent: left alone
+
+
+def send_pending(now: datetime | None = None) -> Pending:
+    """Hand again to the worker the e-mails written at least ``PENDING_EMAIL_AFTER_MINUTES``
+    ago and neither sent nor being sent: those whose job never reached Redis (it was down)
+    or failed every try. One that is still queued is claimed by its first job, so the
+    second sends nothing. Those claimed long ago and not marked sent (a worker killed while
+    sending) are only counted: the message may have left, and an e-mail is never sent
+    twice for one event."""
+    now = now or datetime.now(UTC)
+    before = now - timedelta(minutes=current_app.config["PENDING_EMAIL_AFTER_MINUTES"])
+    unsent = (OutgoingEmail.sent_at.is_(None), OutgoingEmail.created_at <= before)
+    waiting = list(db.session.scalars(
+        sa.select(OutgoingEmail.id).where(*unsent, OutgoingEmail.claimed_at.is_(None))
+        .order_by(OutgoingEmail.id)))
+    claimed = db.session.scalar(sa.select(sa.func.count(OutgoingEmail.id)).where(
+        *unsent, OutgoingEmail.claimed_at <= before)) or 0
+    failed = 0
+    for email_id in waiting:
+        try:
+            jobs.submit(deliver, email_id)
+        except (DeliveryError, jobs.QueueUnavailable) as exc:
+            log.warning("e-mail %s still not sent: %s", email_id, exc)
+            failed += 1
+    return Pending(submitted=len(waiting) - failed, failed=failed, claimed=claimed)
 
 
 def send_template(template: str, to: str, lang: str | None, subject: Any,
