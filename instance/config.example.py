@@ -64,6 +64,12 @@ JOB_TIMEOUT = 1800
 # flask twinning send-pending hands again to the worker the e-mails written this many
 # minutes ago and not sent (Redis was down when they were written, or every try failed).
 PENDING_EMAIL_AFTER_MINUTES = 10
+# flask twinning prune deletes the e-mails sent this many days ago (a digest job tried again
+# later than that is refused: its e-mails could go out twice).
+OUTGOING_EMAIL_KEEP_DAYS = 30
+# ... and the matching index's change log older than this (a process that slept longer
+# rebuilds its index, or loads its host's saved one, instead of applying what changed).
+INDEX_CHANGE_KEEP_DAYS = 30
 # An unanswered exchange request expires after so many days (flask twinning expire).
 EXCHANGE_EXPIRY_DAYS = 30
 # A declined pair may ask again for the same purpose after so many days.

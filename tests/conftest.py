@@ -176,6 +176,20 @@ def demo_app(app, runner):
     return app
 
 
+@pytest.fixture
+def second_server(app, tmp_path):
+    """Another app on the same database, with an index folder of its own (as on another
+    host)."""
+    settings = {name: app.config[name] for name in (
+        "TESTING", "SECRET_KEY", "SQLALCHEMY_DATABASE_URI", "MATCHING_VECTOR_CACHE",
+        "MAIL_OUTBOX_FOLDER", "PUBLIC_URL")}
+    other = create_app({**settings, "MATCHING_INDEX_FOLDER": str(tmp_path / "second-host")})
+    yield other
+    with other.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
 def _drop_database_of(app) -> None:
     """Leave nothing of a test app's tables behind (a PostgreSQL schema is shared by the run)."""
     with app.app_context():

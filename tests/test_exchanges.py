@@ -27,7 +27,7 @@ from twinning.models import (
     Purpose,
     User,
 )
-from twinning.notifications.digest import send_digest
+from twinning.notifications.digest import RUN_ID_FORMAT, send_digest
 from twinning.profiles import service as profiles
 from twinning.profiles.interchange import validate_record
 
@@ -347,19 +347,35 @@ def test_the_digest_never_shows_the_same_partner_twice(pair, runner):
     assert "Emballages Solidaires du Vercors" in text_of(latest)  # as an open request only
 
 
+def run_started(ago: timedelta) -> str:
+    return (datetime.now(UTC) - ago).strftime(RUN_ID_FORMAT)
+
+
 def test_a_digest_run_tried_again_sends_nothing_twice(pair):
     """As when its job failed after the e-mails were written, before what they showed was."""
+    first, second = run_started(timedelta(hours=1)), run_started(timedelta(0))
     with pair.app_context():
-        send_digest("run-1")
+        send_digest(first)
         sent = len(mails_to(pair, "fatima@example.ma"))
         db.session.execute(sa.delete(DigestEntry))
         db.session.commit()
-        send_digest("run-1")
+        send_digest(first)
         assert len(mails_to(pair, "fatima@example.ma")) == sent == 1
         db.session.execute(sa.delete(DigestEntry))
         db.session.commit()
-        send_digest("run-2")  # another run, with the same partners new again
+        send_digest(second)  # another run, with the same partners new again
         assert len(mails_to(pair, "fatima@example.ma")) == 2
+
+
+def test_a_digest_run_older_than_the_emails_kept_sends_nothing(pair):
+    """Its job tried again from the failed jobs that late: the keys of the e-mails it sent
+    may have been pruned, so it would send them again."""
+    kept = timedelta(days=pair.config["OUTGOING_EMAIL_KEEP_DAYS"])
+    with pair.app_context():
+        assert send_digest(run_started(kept + timedelta(hours=1))).emails == 0
+        assert mails_to(pair, "fatima@example.ma") == []
+        assert send_digest(run_started(kept - timedelta(hours=1))).emails > 0
+        assert len(mails_to(pair, "fatima@example.ma")) == 1
 
 
 def test_learning_reads_the_outcomes_and_reports(pair, runner):

@@ -4,11 +4,10 @@ applied as a delta from the database's change log, never by reloading a whole in
 
 from __future__ import annotations
 
-import pytest
 import sqlalchemy as sa
 from site_helpers import make_user
 
-from twinning import create_app, index_version, live_index, suggestions
+from twinning import index_version, live_index, suggestions
 from twinning.extensions import db
 from twinning.models import IndexChange, Profile, ProfileStatus, Role, User
 from twinning.moderation import service as moderation
@@ -22,19 +21,6 @@ PARTNER = {
     "description": "Nous conseillons les coopératives de miel pour l'emballage et la vente "
                    "de leur miel de thym en circuit court.",
 }
-
-
-@pytest.fixture
-def second_server(app, tmp_path):
-    """Another app on the same database, with an index folder of its own."""
-    settings = {name: app.config[name] for name in (
-        "TESTING", "SECRET_KEY", "SQLALCHEMY_DATABASE_URI", "MATCHING_VECTOR_CACHE",
-        "MAIL_OUTBOX_FOLDER", "PUBLIC_URL")}
-    other = create_app({**settings, "MATCHING_INDEX_FOLDER": str(tmp_path / "second-host")})
-    yield other
-    with other.app_context():
-        db.session.remove()
-        db.engine.dispose()
 
 
 def suggested_to(server, slug: str) -> list[str]:

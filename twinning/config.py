@@ -67,6 +67,12 @@ class Defaults:
     # `flask twinning send-pending` hands again to the worker the e-mails written this long
     # ago and not sent (Redis was down when they were written, or every try failed).
     PENDING_EMAIL_AFTER_MINUTES = 10
+    # `flask twinning prune` (daily) deletes the rows of e-mails sent, and of the matching
+    # index's change log, older than so many days: the digest refuses a run older than
+    # the first (its e-mails' keys may be gone), and a process that slept longer than the
+    # second loads its index afresh.
+    OUTGOING_EMAIL_KEEP_DAYS = 30
+    INDEX_CHANGE_KEEP_DAYS = 30
     # Exchanges: a request nobody answered expires after so many days (`flask twinning
     # expire`), and a declined pair may ask again for the same purpose after the cool-down.
     EXCHANGE_EXPIRY_DAYS = 30

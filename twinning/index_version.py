@@ -6,11 +6,18 @@ an empty row for a rebuild); the largest id is the version. A process remembers 
 its index reflects, and before answering compares it with the database's (one indexed
 query) and applies only the profiles changed since. Saved index files carry the version
 they reflect in a file beside them, so a process that loads them knows where to go on from.
+
+``flask twinning prune`` deletes the rows older than ``INDEX_CHANGE_KEEP_DAYS`` but never
+the newest, so the version never goes back. A process whose version is older than what was
+deleted cannot apply a delta (it would miss the deleted changes): :func:`changed_since`
+says so, and the process loads its index afresh instead.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -37,13 +44,41 @@ def latest() -> int:
     return db.session.scalar(sa.select(sa.func.max(IndexChange.id))) or 0
 
 
-def changed_since(version: int) -> tuple[int, dict[int, str]]:
-    """The newest version, and the profiles (id → slug) changed after ``version``."""
+@dataclass(frozen=True)
+class Changes:
+    """What changed after a version: the newest version and the profiles (id → slug), or
+    ``missed``: pruning deleted changes after that version, so no delta can be complete."""
+
+    newest: int
+    profiles: dict[int, str]
+    missed: bool
+
+
+def changed_since(version: int) -> Changes:
+    """The changes after ``version``, read in one query with the log's oldest row: when
+    that row comes after ``version + 1``, rows this version never saw may have been pruned
+    (or a sequence skipped ids: loading afresh then is merely unneeded)."""
+    oldest = sa.select(sa.func.min(IndexChange.id)).scalar_subquery()
     rows = db.session.execute(sa.select(IndexChange.id, IndexChange.profile_id,
                                         IndexChange.slug)
-                              .where(IndexChange.id > version).order_by(IndexChange.id)).all()
-    changed = {row.profile_id: row.slug for row in rows if row.profile_id is not None}
-    return (rows[-1].id if rows else version), changed
+                              .where(sa.or_(IndexChange.id > version, IndexChange.id == oldest))
+                              .order_by(IndexChange.id)).all()
+    missed = bool(rows) and rows[0].id > version + 1
+    newer = [row for row in rows if row.id > version]
+    return Changes(newest=newer[-1].id if newer else version,
+                   profiles={row.profile_id: row.slug for row in newer
+                             if row.profile_id is not None},
+                   missed=missed)
+
+
+def prune(older_than: datetime) -> int:
+    """Delete the rows written before ``older_than`` except the newest (the version, which
+    SQLite would otherwise hand out again); how many went."""
+    deleted = db.session.execute(
+        sa.delete(IndexChange).where(IndexChange.created_at < older_than,
+                                     IndexChange.id < latest())).rowcount
+    db.session.commit()
+    return deleted
 
 
 def read_file(folder: Path) -> int:

@@ -155,19 +155,23 @@ def get_index() -> MatchIndex:
 
 def current() -> LiveIndex:
     """The index with the version it reflects, brought up to date first (see
-    :func:`get_index`)."""
+    :func:`get_index`). When pruning deleted changes it never applied, it starts again from
+    the saved files if they reflect a later version, and otherwise rebuilds."""
     folder = index_folder()
     loaded = _loaded.get(str(folder))
     if loaded is None or loaded.base_stamp != _base_stamp(folder):
         loaded = _load(folder)
-    newest, changed = index_version.changed_since(loaded.version)
-    if len(changed) > REBUILD_THRESHOLD:
+    changes = index_version.changed_since(loaded.version)
+    if changes.missed and index_version.read_file(folder) > loaded.version:
+        loaded = _load(folder)  # the saved files may be recent enough for a delta
+        changes = index_version.changed_since(loaded.version)
+    if changes.missed or len(changes.profiles) > REBUILD_THRESHOLD:
         rebuild()
         return _loaded[str(folder)]
-    if newest > loaded.version:
+    if changes.newest > loaded.version:
         with _lock:
-            _apply(loaded.index, changed)
-            loaded.version = max(loaded.version, newest)
+            _apply(loaded.index, changes.profiles)
+            loaded.version = max(loaded.version, changes.newest)
     return loaded
 
 

@@ -4,7 +4,6 @@ queue when there is one)."""
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 
 import click
 from flask.cli import with_appcontext
@@ -12,7 +11,7 @@ from flask_babel import gettext as _
 
 from twinning import jobs, live_index
 from twinning.exchanges import service as exchanges
-from twinning.notifications.digest import send_digest
+from twinning.notifications.digest import new_run_id, send_digest
 
 
 @click.command("expire")
@@ -59,7 +58,7 @@ def digest_command() -> None:
     """E-mail each organisation's members its new suggested partners and open requests
     (weekly); a partner is never shown twice to the same organisation. Put on the queue
     when one is configured."""
-    run_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%S.%f")
+    run_id = new_run_id()
     if jobs.queue_configured():
         click.echo(_("Queued as job %(id)s.", id=jobs.enqueue(send_digest, run_id).id))
         return

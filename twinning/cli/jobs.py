@@ -1,4 +1,5 @@
-"""``flask twinning worker | jobs``: running the queue's jobs, and the ones that failed."""
+"""``flask twinning worker | jobs | send-pending | prune``: running the queue's jobs, the ones
+that failed, the e-mails never sent, and pruning what is no longer needed."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from flask.cli import with_appcontext
 from flask_babel import format_datetime
 from flask_babel import gettext as _
 
-from twinning import jobs
+from twinning import jobs, pruning
 from twinning.notifications import mail
 
 
@@ -56,3 +57,13 @@ def jobs_command(retry_id: str | None) -> None:
         when = format_datetime(job.failed_at, "short") if job.failed_at else "—"
         click.echo(f"{job.id}\t{when}\t{job.name}({job.arguments})\t{job.error}")
     click.echo(_("%(count)d failed job(s).", count=len(failed)), err=True)
+
+
+@click.command("prune")
+@with_appcontext
+def prune_command() -> None:
+    """Delete the e-mails sent and the matching index's changes older than
+    OUTGOING_EMAIL_KEEP_DAYS and INDEX_CHANGE_KEEP_DAYS (daily)."""
+    pruned = pruning.prune()
+    click.echo(_("Pruned %(emails)d e-mail(s) sent and %(changes)d change(s) of the matching "
+                 "index.", emails=pruned.emails, changes=pruned.index_changes))

@@ -1,14 +1,17 @@
 """``flask twinning digest`` (for cron, weekly): to each organisation's members, its new
 suggested partners and its open requests, in each member's language. A partner shown once
-is never shown to the same organisation again. Each run has an id, part of each e-mail's
-key: a job tried again sends nothing twice.
+is never shown to the same organisation again. Each run has an id (the time it started),
+part of each e-mail's key: a job tried again sends nothing twice. A run older than
+``OUTGOING_EMAIL_KEEP_DAYS`` is refused, since the keys of its e-mails may have been pruned.
 
 With a queue configured the command puts :func:`send_digest` on it, and each e-mail is a
 job of its own."""
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
@@ -21,6 +24,9 @@ from twinning.memberships import service as memberships
 from twinning.models import DigestEntry, Exchange, Membership, Profile
 from twinning.notifications import events, mail, preferences
 
+log = logging.getLogger(__name__)
+RUN_ID_FORMAT = "%Y%m%dT%H%M%S.%f"
+
 
 @dataclass(frozen=True)
 class DigestSummary:
@@ -29,10 +35,20 @@ class DigestSummary:
     partners: int  # new suggested partners shown, all organisations together
 
 
+def new_run_id() -> str:
+    return datetime.now(UTC).strftime(RUN_ID_FORMAT)
+
+
 @jobs.job
 def send_digest(run_id: str) -> DigestSummary:
-    """One run of the digest; ``run_id`` (new for every run, the same when its job is tried
-    again) names the event of each e-mail."""
+    """One run of the digest; ``run_id`` (from :func:`new_run_id`, the same when its job
+    is tried again) names the event of each e-mail. Nothing is sent for a run so old that
+    the e-mails it sent may have been pruned: they would go out a second time."""
+    started = datetime.strptime(run_id, RUN_ID_FORMAT).replace(tzinfo=UTC)
+    kept = timedelta(days=current_app.config["OUTGOING_EMAIL_KEEP_DAYS"])
+    if started < datetime.now(UTC) - kept:
+        log.warning("digest run %s is older than OUTGOING_EMAIL_KEEP_DAYS: not sent", run_id)
+        return DigestSummary(0, 0, 0)
     threshold = current_app.config["DIGEST_THRESHOLD"]
     per_organisation = current_app.config["DIGEST_SUGGESTIONS"]
     organisations = emails = partners = 0

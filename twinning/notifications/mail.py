@@ -7,6 +7,8 @@ them come from :func:`external_url`, rooted at ``PUBLIC_URL``.
 Sending is a job (:mod:`twinning.jobs`): :func:`send` records the message under the key of
 its event and recipient, commits, and :func:`deliver` sends it, at once or from the worker.
 A key already recorded is never sent again, and a job tried again skips what was sent.
+The rows of e-mails sent more than ``OUTGOING_EMAIL_KEEP_DAYS`` ago are pruned
+(:func:`prune_sent`).
 """
 
 from __future__ import annotations
@@ -180,6 +182,22 @@ def deliver(email_id: int) -> bool:
     record.sent_at, record.message, record.last_error = datetime.now(UTC), None, None
     db.session.commit()
     return True
+
+
+def prune_sent(older_than: datetime) -> int:
+    """Delete the rows of e-mails sent before ``older_than``; how many went.
+
+    Their keys go with them, which is safe because no event writes its e-mail again that
+    late: notifications and invitations get a new id (so a new key) each time, a link
+    asked for is a new event anyway, a ``deliver`` job tried again finds no row and sends
+    nothing, and the digest, whose job may be tried again from the failed jobs at any time,
+    refuses a run older than ``OUTGOING_EMAIL_KEEP_DAYS``
+    (:func:`twinning.notifications.digest.send_digest`). Unsent rows stay, whatever their age.
+    """
+    deleted = db.session.execute(
+        sa.delete(OutgoingEmail).where(OutgoingEmail.sent_at < older_than)).rowcount
+    db.session.commit()
+    return deleted
 
 
 def _transmit(message: EmailMessage) -> None:
