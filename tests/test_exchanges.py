@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import sqlalchemy as sa
 from conftest import ONE_COOPERATIVE
-from site_helpers import mails_to, make_user, signed_in, submit, text_of
+from site_helpers import free_port, mails_to, make_user, signed_in, submit, text_of
 
 from twinning import learning, suggestions
 from twinning.exchanges import service, states
@@ -397,12 +397,17 @@ def test_a_visitor_is_invited_to_log_in_to_ask(pair):
         assert db.session.scalar(sa.select(sa.func.count(Profile.id))) == 3
 
 
-def test_a_newly_published_partner_is_announced_to_those_it_matches(pair):
-    from twinning.models import ProfileStatus, Role
+@pytest.mark.parametrize("queue", ["none", "unreachable"])
+def test_a_newly_published_partner_is_announced_to_those_it_matches(pair, queue):
+    """Without a queue the announcement runs at once; with Redis down too (run here instead,
+    its e-mails kept unsent for ``flask twinning send-pending``), never lost."""
+    from twinning.models import OutgoingEmail, ProfileStatus, Role
     from twinning.moderation import service as moderation
 
     make_user(pair, "mod@example.org", role=Role.MODERATOR)
     pair.config["NEW_PARTNER_THRESHOLD"] = 0.4
+    if queue == "unreachable":
+        pair.config["REDIS_URL"] = f"redis://127.0.0.1:{free_port()}/0"  # nobody there
     with pair.test_request_context("/fr/"):
         record, errors = validate_record({**ONE_COOPERATIVE, "external_id": "coop-zaio",
                                           "name": "Coopérative apicole de Zaio",
@@ -417,3 +422,6 @@ def test_a_newly_published_partner_is_announced_to_those_it_matches(pair):
         announced = db.session.scalars(sa.select(Notification).where(
             Notification.user_id == claire.id, Notification.event == "new_suggestion")).all()
         assert [notification.profile_id for notification in announced] == [newcomer.id]
+        unsent = db.session.scalars(sa.select(OutgoingEmail).where(
+            OutgoingEmail.sent_at.is_(None))).all()
+        assert len(unsent) == (1 if queue == "unreachable" else 0)  # Claire's, waiting

@@ -283,6 +283,14 @@ def test_digest_and_reindex_are_queued_and_run_by_the_worker(queued_app, tmp_pat
     assert after != before  # the worker wrote the index again
 
 
+def test_digest_and_reindex_run_here_when_the_queue_is_unreachable(app, runner):
+    app.config["REDIS_URL"] = f"redis://127.0.0.1:{free_port()}/0"  # nobody there
+    for command, done in (("digest", "Digest:"), ("reindex", "Matching index rebuilt")):
+        result = runner.invoke(args=["twinning", command])
+        assert result.exit_code == 0, result.output
+        assert "The queue is unreachable" in result.output and done in result.output
+
+
 def test_jobs_go_on_the_configured_queue_with_retries(queued_app):
     with queued_app.app_context():
         queued_job = jobs.enqueue(mail.deliver, 1)

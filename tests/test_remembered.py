@@ -121,3 +121,18 @@ def test_the_dashboard_counts_a_new_request_at_once(partners):
     with partners.test_request_context("/fr/"):
         _ask()
     assert waiting() == "1"
+
+
+def test_a_profile_page_shows_its_new_texts_and_facts_at_once(partners):
+    """What a profile's page remembers (its texts, codes and facts) follows an update."""
+    client = partners.test_client()
+    for founded, description in ((1998, "Nous formons les apiculteurs de la Drôme."),
+                                 (2004, "Nos ruchers accueillent des stagiaires.")):
+        with partners.test_request_context("/fr/"):
+            record, errors = validate_record({**NEWCOMER, "founded": founded,
+                                              "description": description}, "test", 1)
+            assert not errors
+            profiles.save_records([record])
+        page = client.get(f"/fr/profiles/{_slug(partners, 'asso-ardeche')}").text
+        assert description in page and str(founded) in page
+        assert page == client.get(f"/fr/profiles/{_slug(partners, 'asso-ardeche')}").text

@@ -99,6 +99,17 @@ def submit(func: Callable[..., Result], *args: Any) -> Result | None:
     return func(*args)
 
 
+def submit_or_run_here(func: Callable[..., Result], *args: Any) -> Result | None:
+    """:func:`submit`, except that when the queue is unreachable ``func(*args)`` runs here
+    now (and says so in the log): for work that must not be lost with Redis, and that the
+    caller can wait for (announcing a newly published profile, a cron's digest)."""
+    try:
+        return submit(func, *args)
+    except QueueUnavailable as exc:
+        current_app.logger.warning("%s; running it here instead", exc)
+        return func(*args)
+
+
 def run_worker(burst: bool = False) -> bool:
     """Run the configured queue's jobs in this process with the current app (built once);
     ``burst`` stops when the queue is empty. The scheduler inside moves retries whose

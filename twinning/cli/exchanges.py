@@ -9,7 +9,8 @@ import click
 from flask.cli import with_appcontext
 from flask_babel import gettext as _
 
-from twinning import jobs, live_index
+from twinning import live_index
+from twinning.cli.jobs import queued_elsewhere
 from twinning.exchanges import service as exchanges
 from twinning.notifications.digest import new_run_id, send_digest
 
@@ -59,8 +60,7 @@ def digest_command() -> None:
     (weekly); a partner is never shown twice to the same organisation. Put on the queue
     when one is configured."""
     run_id = new_run_id()
-    if jobs.queue_configured():
-        click.echo(_("Queued as job %(id)s.", id=jobs.enqueue(send_digest, run_id).id))
+    if queued_elsewhere(send_digest, run_id):
         return
     summary = send_digest(run_id)
     click.echo(_("Digest: %(organisations)d organisation(s), %(emails)d e-mail(s), "

@@ -3,6 +3,9 @@ that failed, the e-mails never sent, and pruning what is no longer needed."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import click
 from flask.cli import with_appcontext
 from flask_babel import format_datetime
@@ -10,6 +13,22 @@ from flask_babel import gettext as _
 
 from twinning import jobs, pruning
 from twinning.notifications import mail
+
+
+def queued_elsewhere(func: Callable[..., Any], *args: Any) -> bool:
+    """Put ``func(*args)`` on the queue when one is configured, and say its id (True); False
+    when the command is to do the work itself: no queue, or the queue unreachable — which it
+    says, since cron mails what its commands print, and the work still gets done."""
+    if not jobs.queue_configured():
+        return False
+    try:
+        queued = jobs.enqueue(func, *args)
+    except jobs.QueueUnavailable as exc:
+        click.echo(_("The queue is unreachable (%(error)s): running here instead.",
+                     error=exc), err=True)
+        return False
+    click.echo(_("Queued as job %(id)s.", id=queued.id), err=True)
+    return True
 
 
 @click.command("worker")

@@ -12,7 +12,8 @@ from flask import current_app
 from flask.cli import with_appcontext
 from flask_babel import gettext as _
 
-from twinning import jobs, live_index, model_records, suggestions
+from twinning import live_index, model_records, suggestions
+from twinning.cli.jobs import queued_elsewhere
 from twinning.cli.profiles import file_format
 from twinning.cli.progress import progress_bar
 from twinning.matching.evaluate import (
@@ -33,8 +34,7 @@ def reindex_command(now: bool) -> None:
     """Refresh the search fields of the profiles that changed and rebuild the matching index
     (put on the queue when one is configured). Only texts that changed (or were read with
     another taxonomy, lexicon or model) are read again; each is read once for both."""
-    if jobs.queue_configured() and not now:
-        click.echo(_("Queued as job %(id)s.", id=jobs.enqueue(service.reindex).id), err=True)
+    if not now and queued_elsewhere(service.reindex):
         return
     labels = {"search_fields": _("Search fields"), "matching_index": _("Matching index")}
     done = service.reindex(lambda stage, steps: progress_bar(steps, labels[stage]))

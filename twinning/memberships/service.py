@@ -14,6 +14,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import orm
 
 from twinning import tokens
 from twinning.extensions import db
@@ -38,7 +39,7 @@ def _signed_in(user: Any) -> bool:
 def membership(user: Any, profile: Profile) -> Membership | None:
     if not _signed_in(user):
         return None
-    return db.session.get(Membership, (user.id, profile.id))
+    return next((row for row in organisations_of(user) if row.profile_id == profile.id), None)
 
 
 def can_edit(user: Any, profile: Profile) -> bool:
@@ -62,11 +63,26 @@ def can_see(user: Any, profile: Profile) -> bool:
 
 
 # ----- members ----------------------------------------------------------------------------
+_MEMBERSHIPS_READ = "memberships_read"  # key of Session.info
+
+
 def organisations_of(user: User) -> list[Membership]:
-    return list(db.session.scalars(
-        sa.select(Membership).join(Profile).where(Membership.user_id == user.id)
-        .order_by(Profile.name)
-    ))
+    """``user``'s memberships with their profiles, by name: read once per session state,
+    since every page's header and permission checks ask (forgotten at the next write,
+    commit or roll-back)."""
+    read = db.session.info.setdefault(_MEMBERSHIPS_READ, {})
+    if user.id not in read:
+        read[user.id] = list(db.session.scalars(
+            sa.select(Membership).join(Profile).options(orm.contains_eager(Membership.profile))
+            .where(Membership.user_id == user.id).order_by(Profile.name)))
+    return read[user.id]
+
+
+@sa.event.listens_for(orm.Session, "after_flush")
+@sa.event.listens_for(orm.Session, "after_commit")
+@sa.event.listens_for(orm.Session, "after_soft_rollback")
+def _forget_memberships_read(session: orm.Session, *_event: Any) -> None:
+    session.info.pop(_MEMBERSHIPS_READ, None)
 
 
 def members_of(profile: Profile) -> list[Membership]:

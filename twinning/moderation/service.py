@@ -177,7 +177,7 @@ def decide(profile: Profile, moderator: User, decision: Decision,
         link=lambda user: mail.external_url("web.profile", slug=profile.slug,
                                             lang=user.lang))
     if decision.target == ProfileStatus.PUBLISHED:
-        jobs.submit(suggested.tell_new_partners, profile.id)
+        jobs.submit_or_run_here(suggested.tell_new_partners, profile.id)
 
 
 def archive_without_owner(profile: Profile) -> None:

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from flask import Flask, abort, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
+from markupsafe import Markup
 
 from twinning import suggestions
 from twinning.dashboard import service as territory_figures
 from twinning.exchanges import service as exchanges
 from twinning.i18n import current_language
 from twinning.memberships import service as memberships
-from twinning.models import ChangeAction, ProfileStatus
+from twinning.models import ChangeAction, Profile, ProfileStatus
 from twinning.profiles import facets, history, places, queries, service
 from twinning.profiles.filters import parse_filters, parse_paging, parse_sort
 from twinning.reference import taxonomy, territories
@@ -73,6 +77,10 @@ def profile(slug: str) -> ResponseReturnValue:
     request_from = found.slug if may_edit and found.is_published else None
     return render_template(
         "web/profile.html", profile=found,
+        about=_same_for_every_reader("web/_profile_about.html", found, lambda: {
+            "profile": found, "inferred": suggestions.inferred_tags(found)}),
+        facts=_same_for_every_reader("web/_profile_facts.html", found,
+                                     lambda: {"profile": found}),
         suggested=render_remembered("web/_suggested.html", (found.slug, request_from), lambda: {
             "profile": found, "request_from": request_from,
             "suggested": suggestions.for_profile(found, limit=SUGGESTIONS_ON_PROFILE,
@@ -80,12 +88,20 @@ def profile(slug: str) -> ResponseReturnValue:
         partnerships=exchanges.partnerships_of(found),
         asking_organisations=exchanges.organisations_to_ask_from(current_user, found)
         if found.is_published else [],
-        inferred=suggestions.inferred_tags(found),
         may_edit=may_edit,
         may_manage=memberships.can_manage_members(current_user, found),
         shows_contact=current_user.is_authenticated and current_user.is_confirmed,
         last_decision=last_decision,
     )
+
+
+def _same_for_every_reader(template: str, profile: Profile,
+                           context: Callable[[], dict[str, Any]]) -> Markup:
+    """A part of a profile's page that does not depend on its reader: remembered while the
+    profile is published (every change to it is then logged), drawn afresh before."""
+    if not profile.is_published:
+        return Markup(render_template(template, **context()))
+    return render_remembered(template, ("profile", profile.slug), context)
 
 
 @blueprint.get("/sectors/")
