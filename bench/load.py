@@ -36,6 +36,11 @@ workers, 20 clients):
                  (twinning/remembered.py), a profile's suggestions and evidence with them:
                  p50 120–196 ms, p95 352–489 ms, 0 errors; 114.3 req/s in all, ceiling
                  706.2 req/s, ratio 0.162 (another test run shared the cores)
+    2026-12-07   a profile's texts and facts remembered too (15 → 6 queries), one sync
+                 worker per core (gunicorn.conf.py's new default), nothing else running:
+                 p50 65–73 ms, p95 100–110 ms, 0 errors; 276.1 req/s in all, ceiling
+                 1121.4 req/s, ratio 0.246 (same schema, 2 workers against 5: 300–330
+                 against 230–260 req/s)
     target       p95 ≤ 150 ms on every page, ratio ≥ 0.3
 
 In one process, a page answered from memory costs about 7–8 ms of CPU (a profile page 18,
