@@ -41,6 +41,17 @@ workers, 20 clients):
                  p50 65–73 ms, p95 100–110 ms, 0 errors; 276.1 req/s in all, ceiling
                  1121.4 req/s, ratio 0.246 (same schema, 2 workers against 5: 300–330
                  against 230–260 req/s)
+    2026-12-07   (another machine of the same kind, later: its speed swung between runs
+                 minutes apart, the ceiling from 900 to 1,450 req/s) the signed-in
+                 person, their unread count and the version read in one query
+                 (twinning/reader.py), run back to back with the code before it:
+                 before 212.9 req/s, p95 138–148 ms, ceiling 1252.2, ratio 0.17;
+                 after 246.3 req/s, p95 102–111 ms, ceiling 1445.7, ratio 0.17; again
+                 209.8 req/s, p95 119–130 ms, ceiling 903.9, ratio 0.232. 0 errors in
+                 all. During the pages, gunicorn's workers took 1.4 of the 2 cores,
+                 PostgreSQL 0.3, the clients 0.16: about 6.7 ms of worker CPU per page
+                 (1.3 ms per static file), against 2–4 ms for the same pages called in
+                 one process with the other core idle
     target       p95 ≤ 150 ms on every page, ratio ≥ 0.3
 
 In one process, a page answered from memory costs about 7–8 ms of CPU (a profile page 18,

@@ -23,6 +23,7 @@ from twinning import (
     presenters,
     profiles,
     ratelimits,
+    reader,
     request_guard,
     routing,
     security,
@@ -59,6 +60,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     exchanges.init_app(app)
     dashboard.init_app(app)
     notifications.init_app(app)
+    reader.init_app(app)
     api.init_app(app)
     ratelimits.init_app(app)  # after every blueprint: it limits their marked views
     errors.init_app(app)

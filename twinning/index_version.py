@@ -40,8 +40,13 @@ def record_rebuild() -> None:
     db.session.commit()
 
 
+def latest_column() -> sa.ScalarSelect:
+    """The version as a column, for a query that reads it with something else."""
+    return sa.select(sa.func.max(IndexChange.id)).scalar_subquery()
+
+
 def latest() -> int:
-    return db.session.scalar(sa.select(sa.func.max(IndexChange.id))) or 0
+    return db.session.scalar(sa.select(latest_column())) or 0
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 
-from twinning.accounts import service, views
+from twinning.accounts import views
 from twinning.extensions import login_manager
 
 
@@ -15,5 +15,4 @@ def init_app(app: Flask) -> None:
     login_manager.login_message = _l("Please log in to see this page.")
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
-    login_manager.user_loader(service.find_by_session_token)
     app.register_blueprint(views.blueprint)

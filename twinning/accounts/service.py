@@ -45,11 +45,6 @@ def find_by_email(email: str) -> User | None:
     return db.session.scalar(sa.select(User).where(User.email == normalise_email(email)))
 
 
-def find_by_session_token(token: str) -> User | None:
-    """Flask-Login's user loader: the id in the session is the rotating session token."""
-    return db.session.scalar(sa.select(User).where(User.session_token == token))
-
-
 def _now() -> datetime:
     return datetime.now(UTC)
 

@@ -9,13 +9,15 @@ from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
-from flask import url_for
+from flask import g, has_app_context, url_for
+from sqlalchemy import orm
 
 from twinning.extensions import db
 from twinning.models import Exchange, Notification, Profile, User
 from twinning.notifications import preferences
 
 SHOWN = 50
+_UNREAD_READ = "unread_notifications_read"  # key of flask.g: user id → count
 
 
 @dataclass(frozen=True)
@@ -54,11 +56,30 @@ def notify(users: Iterable[User], event: str, *, exchange: Exchange | None = Non
                           key=f"notification:{notification.id}", **context)
 
 
+def unread_count_column(user_id: Any) -> sa.ScalarSelect:
+    """How many notifications of ``user_id`` (a value or a column) are unread, as a column."""
+    return (sa.select(sa.func.count(Notification.id))
+            .where(Notification.user_id == user_id, Notification.read_at.is_(None))
+            .scalar_subquery())
+
+
 def unread_count(user: User) -> int:
-    return db.session.scalar(
-        sa.select(sa.func.count(Notification.id))
-        .where(Notification.user_id == user.id, Notification.read_at.is_(None))
-    ) or 0
+    """Read once per request (the header asks on every page), or taken from the query that
+    loaded the signed-in person (:func:`note_unread_count`); forgotten at every commit."""
+    known = g.setdefault(_UNREAD_READ, {})
+    if user.id not in known:
+        known[user.id] = db.session.scalar(sa.select(unread_count_column(user.id))) or 0
+    return known[user.id]
+
+
+def note_unread_count(user: User, count: int) -> None:
+    g.setdefault(_UNREAD_READ, {}).setdefault(user.id, count)
+
+
+@sa.event.listens_for(orm.Session, "after_commit")
+def _forget_unread_counts(_session: orm.Session) -> None:
+    if has_app_context():
+        g.pop(_UNREAD_READ, None)
 
 
 def recent(user: User, limit: int = SHOWN) -> list[Notification]:
