@@ -17,12 +17,10 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-import sqlalchemy as sa
-from flask import current_app, g, has_app_context, has_request_context, render_template, request
+from flask import current_app, has_request_context, render_template, request
 from markupsafe import Markup
-from sqlalchemy import orm
 
-from twinning import index_version
+from twinning import index_version, session_memo
 from twinning.i18n import current_language
 
 Value = TypeVar("Value")
@@ -30,7 +28,7 @@ Value = TypeVar("Value")
 # Past this many answers for one version, they are all forgotten (a crawler walking every
 # page of every filter must not grow a worker without bound).
 MAX_ANSWERS = 2048
-_VERSION_READ = "published_version"  # key of flask.g
+_VERSION_KEY = "published_version"
 
 
 @dataclass
@@ -42,23 +40,15 @@ class _Answers:
 def published_version() -> int:
     """The change log's newest id, read once per request (or taken from the query that
     loaded the signed-in person, :func:`note_published_version`), and read again after
-    the request commits a change of its own."""
+    the request writes a change of its own (:mod:`twinning.session_memo`)."""
     if not has_request_context():
         return index_version.latest()
-    if _VERSION_READ not in g:
-        setattr(g, _VERSION_READ, index_version.latest())
-    return getattr(g, _VERSION_READ)
+    return session_memo.read_once(_VERSION_KEY, index_version.latest)
 
 
 def note_published_version(version: int | None) -> None:
     if has_request_context():
-        g.setdefault(_VERSION_READ, version or 0)
-
-
-@sa.event.listens_for(orm.Session, "after_commit")
-def _forget_version_read(_session: orm.Session) -> None:
-    if has_app_context():
-        g.pop(_VERSION_READ, None)
+        session_memo.note(_VERSION_KEY, version or 0)
 
 
 def remember(key: Hashable, compute: Callable[[], Value]) -> Value:

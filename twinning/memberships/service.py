@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import orm
 
-from twinning import tokens
+from twinning import session_memo, tokens
 from twinning.extensions import db
 from twinning.models import ChangeAction, Invitation, MemberRole, Membership, Profile, User
 from twinning.notifications import mail
@@ -63,26 +63,12 @@ def can_see(user: Any, profile: Profile) -> bool:
 
 
 # ----- members ----------------------------------------------------------------------------
-_MEMBERSHIPS_READ = "memberships_read"  # key of Session.info
-
-
 def organisations_of(user: User) -> list[Membership]:
-    """``user``'s memberships with their profiles, by name: read once per session state,
-    since every page's header and permission checks ask (forgotten at the next write,
-    commit or roll-back)."""
-    read = db.session.info.setdefault(_MEMBERSHIPS_READ, {})
-    if user.id not in read:
-        read[user.id] = list(db.session.scalars(
-            sa.select(Membership).join(Profile).options(orm.contains_eager(Membership.profile))
-            .where(Membership.user_id == user.id).order_by(Profile.name)))
-    return read[user.id]
-
-
-@sa.event.listens_for(orm.Session, "after_flush")
-@sa.event.listens_for(orm.Session, "after_commit")
-@sa.event.listens_for(orm.Session, "after_soft_rollback")
-def _forget_memberships_read(session: orm.Session, *_event: Any) -> None:
-    session.info.pop(_MEMBERSHIPS_READ, None)
+    """``user``'s memberships with their profiles, by name: read once per session state
+    (:mod:`twinning.session_memo`), since every page's header and permission checks ask."""
+    return session_memo.read_once(("memberships", user.id), lambda: list(db.session.scalars(
+        sa.select(Membership).join(Profile).options(orm.contains_eager(Membership.profile))
+        .where(Membership.user_id == user.id).order_by(Profile.name))))
 
 
 def members_of(profile: Profile) -> list[Membership]:

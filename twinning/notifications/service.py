@@ -9,15 +9,14 @@ from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
-from flask import g, has_app_context, url_for
-from sqlalchemy import orm
+from flask import url_for
 
+from twinning import session_memo
 from twinning.extensions import db
 from twinning.models import Exchange, Notification, Profile, User
 from twinning.notifications import preferences
 
 SHOWN = 50
-_UNREAD_READ = "unread_notifications_read"  # key of flask.g: user id → count
 
 
 @dataclass(frozen=True)
@@ -64,22 +63,18 @@ def unread_count_column(user_id: Any) -> sa.ScalarSelect:
 
 
 def unread_count(user: User) -> int:
-    """Read once per request (the header asks on every page), or taken from the query that
-    loaded the signed-in person (:func:`note_unread_count`); forgotten at every commit."""
-    known = g.setdefault(_UNREAD_READ, {})
-    if user.id not in known:
-        known[user.id] = db.session.scalar(sa.select(unread_count_column(user.id))) or 0
-    return known[user.id]
+    """Read once per session state (the header asks on every page), or taken from the
+    query that loaded the signed-in person (:func:`note_unread_count`)."""
+    return session_memo.read_once(_unread_key(user), lambda: db.session.scalar(
+        sa.select(unread_count_column(user.id))) or 0)
 
 
 def note_unread_count(user: User, count: int) -> None:
-    g.setdefault(_UNREAD_READ, {}).setdefault(user.id, count)
+    session_memo.note(_unread_key(user), count)
 
 
-@sa.event.listens_for(orm.Session, "after_commit")
-def _forget_unread_counts(_session: orm.Session) -> None:
-    if has_app_context():
-        g.pop(_UNREAD_READ, None)
+def _unread_key(user: User) -> tuple[str, int]:
+    return ("unread_notifications", user.id)
 
 
 def recent(user: User, limit: int = SHOWN) -> list[Notification]:
