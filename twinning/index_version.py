@@ -21,7 +21,9 @@ from datetime import datetime
 from pathlib import Path
 
 import sqlalchemy as sa
+from flask import has_request_context
 
+from twinning import session_memo
 from twinning.extensions import db
 from twinning.matching.storage import atomic_write
 from twinning.models import IndexChange, Profile
@@ -47,6 +49,26 @@ def latest_column() -> sa.ScalarSelect:
 
 def latest() -> int:
     return db.session.scalar(sa.select(latest_column())) or 0
+
+
+_REQUEST_KEY = "index_version"
+
+
+def latest_in_request() -> int:
+    """:func:`latest`, read once per request (or taken from the query that loaded the
+    signed-in reader, :func:`note_latest`) and read again after the request writes a
+    change of its own (:mod:`twinning.session_memo`). Every remembered answer and every
+    look at the matching index asks for it, so a page costs one query for all of them.
+    Outside a request (a command runs long and must see other processes' changes) it is
+    read every time."""
+    if not has_request_context():
+        return latest()
+    return session_memo.read_once(_REQUEST_KEY, latest)
+
+
+def note_latest(version: int | None) -> None:
+    if has_request_context():
+        session_memo.note(_REQUEST_KEY, version or 0)
 
 
 @dataclass(frozen=True)

@@ -148,8 +148,9 @@ def _base_stamp(folder: Path) -> float:
 
 def get_index() -> MatchIndex:
     """The current index: kept in memory and brought up to date with the profiles changed
-    since (one query when nothing changed); loaded again when another process rebuilt the
-    base file; rebuilt when missing or stale (model, lexicon, taxonomy or encoder changed)."""
+    since (nothing to ask when the request has read the version already and nothing
+    changed); loaded again when another process rebuilt the base file; rebuilt when
+    missing or stale (model, lexicon, taxonomy or encoder changed)."""
     return current().index
 
 
@@ -161,6 +162,8 @@ def current() -> LiveIndex:
     loaded = _loaded.get(str(folder))
     if loaded is None or loaded.base_stamp != _base_stamp(folder):
         loaded = _load(folder)
+    if index_version.latest_in_request() == loaded.version:
+        return loaded  # nothing changed: pruning never deletes the newest row
     changes = index_version.changed_since(loaded.version)
     if changes.missed and index_version.read_file(folder) > loaded.version:
         loaded = _load(folder)  # the saved files may be recent enough for a delta

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from flask import Flask, request
 from flask_login import current_user
 
-from twinning import index_version, remembered
+from twinning import index_version
 from twinning.extensions import db, login_manager
 from twinning.models import User
 from twinning.notifications import service as notifications
@@ -29,7 +29,7 @@ def load_reader(session_token: str) -> User | None:
         return None
     user, unread, version = row
     notifications.note_unread_count(user, unread or 0)
-    remembered.note_published_version(version)
+    index_version.note_latest(version)
     return user
 
 

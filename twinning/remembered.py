@@ -17,10 +17,10 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from flask import current_app, has_request_context, render_template, request
+from flask import current_app, render_template, request
 from markupsafe import Markup
 
-from twinning import index_version, session_memo
+from twinning import index_version
 from twinning.i18n import current_language
 
 Value = TypeVar("Value")
@@ -28,7 +28,6 @@ Value = TypeVar("Value")
 # Past this many answers for one version, they are all forgotten (a crawler walking every
 # page of every filter must not grow a worker without bound).
 MAX_ANSWERS = 2048
-_VERSION_KEY = "published_version"
 
 
 @dataclass
@@ -37,24 +36,10 @@ class _Answers:
     by_key: dict[Hashable, Any] = field(default_factory=dict)
 
 
-def published_version() -> int:
-    """The change log's newest id, read once per request (or taken from the query that
-    loaded the signed-in person, :func:`note_published_version`), and read again after
-    the request writes a change of its own (:mod:`twinning.session_memo`)."""
-    if not has_request_context():
-        return index_version.latest()
-    return session_memo.read_once(_VERSION_KEY, index_version.latest)
-
-
-def note_published_version(version: int | None) -> None:
-    if has_request_context():
-        session_memo.note(_VERSION_KEY, version or 0)
-
-
 def remember(key: Hashable, compute: Callable[[], Value]) -> Value:
     """``compute()``'s answer, remembered under ``key`` until a profile changes."""
     answers: _Answers = current_app.extensions.setdefault("remembered", _Answers())
-    version = published_version()
+    version = index_version.latest_in_request()
     if answers.version != version or len(answers.by_key) > MAX_ANSWERS:
         answers.version, answers.by_key = version, {}
     if key not in answers.by_key:

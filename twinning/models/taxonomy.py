@@ -28,8 +28,11 @@ class TaxonomyTerm(db.Model):
     kind: Mapped[TermKind] = mapped_column(str_enum(TermKind))
     code: Mapped[str] = mapped_column(String(64), unique=True)
     position: Mapped[int] = mapped_column(default=0)
-    labels: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
-    synonyms: Mapped[dict[str, list[str]]] = mapped_column(JSON, default=dict)
+    # Read from the data file (twinning.reference.taxonomy) wherever they are shown or
+    # matched; deferred so that loading a page of profiles with their codes does not carry
+    # about a kilobyte of JSON per term and row.
+    labels: Mapped[dict[str, str]] = mapped_column(JSON, default=dict, deferred=True)
+    synonyms: Mapped[dict[str, list[str]]] = mapped_column(JSON, default=dict, deferred=True)
 
     def __repr__(self) -> str:
         return f"<TaxonomyTerm {self.kind.value}:{self.code}>"

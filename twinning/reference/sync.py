@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
+from sqlalchemy import orm
 
 from twinning.extensions import db
 from twinning.models import ReferenceState, TaxonomyTerm, TermKind, Territory
@@ -45,7 +46,9 @@ def _record_hash(name: str, content_hash: str) -> None:
 
 def sync_taxonomy() -> dict[str, int]:
     """Upsert every term of the file; remove terms the file dropped if no profile uses them."""
-    existing = {term.code: term for term in db.session.scalars(sa.select(TaxonomyTerm))}
+    existing = {term.code: term for term in db.session.scalars(
+        sa.select(TaxonomyTerm).options(orm.undefer(TaxonomyTerm.labels),
+                                          orm.undefer(TaxonomyTerm.synonyms)))}
     counts = {"added": 0, "updated": 0, "removed": 0}
     for position, data in enumerate(taxonomy.terms()):
         term = existing.pop(data.code, None)

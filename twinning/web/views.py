@@ -20,7 +20,7 @@ from twinning.profiles import facets, history, places, queries, service
 from twinning.profiles.filters import parse_filters, parse_paging, parse_sort
 from twinning.reference import taxonomy, territories
 from twinning.reference.countries import country_code
-from twinning.remembered import render_remembered, render_with_remembered_content
+from twinning.remembered import remember, render_remembered, render_with_remembered_content
 from twinning.routing import localized_blueprint
 from twinning.web.home import home_counts
 
@@ -56,11 +56,12 @@ def directory() -> ResponseReturnValue:
     sort = parse_sort(request.args, searching=bool(filters.q))
     page = _page_number()
     # The form shows relevance unless another order was asked for, so that a search typed
-    # on a page without one comes back ranked (without a search text it is by name).
+    # on a page without one comes back ranked (without a search text it is by name). The
+    # facets are the same for every search: read once per version, not once per search.
     return render_with_remembered_content(
         "web/directory.html",
         lambda: {"result": queries.search(filters, page, PER_PAGE, sort),
-                 "facets": facets.directory_facets()},
+                 "facets": remember("directory facets", facets.directory_facets)},
         filters=filters, sort=request.args.get("sort") or queries.RELEVANCE)
 
 
