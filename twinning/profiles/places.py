@@ -22,9 +22,10 @@ def in_place(place: Place) -> sa.ColumnElement[bool]:
 
 
 def profiles_of_place(place: Place) -> list[Profile]:
+    """The published profiles of a place, for cards (their collections are not loaded)."""
     return list(db.session.scalars(
         sa.select(Profile).where(in_place(place))
-        .options(*Profile.details_loaded()).order_by(Profile.kind, Profile.name)
+        .order_by(Profile.kind, Profile.name)
     ))
 
 
@@ -32,7 +33,7 @@ def profiles_of_country(country: str) -> list[Profile]:
     return list(db.session.scalars(
         sa.select(Profile)
         .where(Profile.is_published, Profile.country == country)
-        .options(*Profile.details_loaded()).order_by(Profile.kind, Profile.name)
+        .order_by(Profile.kind, Profile.name)
     ))
 
 

@@ -7,6 +7,7 @@ A page by relevance is read class after class of equal score, best first.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -90,11 +91,14 @@ def _narrowing(filters: ProfileFilters) -> list[sa.ColumnElement[bool]]:
 
 
 def search(filters: ProfileFilters, page: int, per_page: int,
-           sort: str | None = None) -> Page:
+           sort: str | None = None, *, with_details: bool = True) -> Page:
     """One page of the published profiles that pass ``filters``, and how many there are.
 
     ``sort`` is ``relevance`` (the default when there is a search text), ``name`` (the
-    default without one) or ``recent``."""
+    default without one) or ``recent``. ``with_details=False`` leaves the profiles'
+    collections (codes, languages, translations) unloaded, for a list that shows none of
+    them: five queries fewer."""
+    load = _with_details if with_details else _load
     narrowing = _narrowing(filters)
     conditions = [Profile.is_published, *narrowing]
     text = text_query(filters.q)
@@ -103,27 +107,31 @@ def search(filters: ProfileFilters, page: int, per_page: int,
         order = (Profile.created_at.desc(), Profile.id.desc()) if sort == RECENT \
             else (Profile.name, Profile.id)
         total = db.session.scalar(sa.select(sa.func.count(Profile.id)).where(*conditions))
-        return Page(_load(sa.select(Profile).where(*conditions).order_by(*order)
-                          .limit(per_page).offset(offset)), total or 0, page, per_page)
+        return Page(load(sa.select(Profile).where(*conditions).order_by(*order)
+                         .limit(per_page).offset(offset)), total or 0, page, per_page)
     found = _Found(full_text_index(), text, narrowing)
     total = found.count(text.match)
     if sort in (NAME, RECENT):
         order = (Profile.name, Profile.id) if sort == NAME \
             else (Profile.created_at.desc(), Profile.id.desc())
-        items = _load(sa.select(Profile).where(*conditions, found.condition(text.match))
-                      .order_by(*order).limit(per_page).offset(offset))
+        items = load(sa.select(Profile).where(*conditions, found.condition(text.match))
+                     .order_by(*order).limit(per_page).offset(offset))
     else:
-        items = _in_order(found.ranked(total, offset, per_page))
+        items = _in_order(found.ranked(total, offset, per_page), load)
     return Page(items=items, total=total, page=page, per_page=per_page)
 
 
 def _load(statement: sa.Select) -> list[Profile]:
-    return list(db.session.scalars(statement.options(*Profile.details_loaded())))
+    return list(db.session.scalars(statement))
 
 
-def _in_order(ids: list[int]) -> list[Profile]:
+def _with_details(statement: sa.Select) -> list[Profile]:
+    return _load(statement.options(*Profile.details_loaded()))
+
+
+def _in_order(ids: list[int], load: Callable[[sa.Select], list[Profile]]) -> list[Profile]:
     profiles = {profile.id: profile
-                for profile in _load(sa.select(Profile).where(Profile.id.in_(ids)))}
+                for profile in load(sa.select(Profile).where(Profile.id.in_(ids)))}
     return [profiles[profile_id] for profile_id in ids if profile_id in profiles]
 
 

@@ -60,7 +60,7 @@ def directory() -> ResponseReturnValue:
     # facets are the same for every search: read once per version, not once per search.
     return render_with_remembered_content(
         "web/directory.html",
-        lambda: {"result": queries.search(filters, page, PER_PAGE, sort),
+        lambda: {"result": queries.search(filters, page, PER_PAGE, sort, with_details=False),
                  "facets": remember("directory facets", facets.directory_facets)},
         filters=filters, sort=request.args.get("sort") or queries.RELEVANCE)
 
@@ -119,7 +119,8 @@ def sector(code: str) -> ResponseReturnValue:
     page = _page_number()
     return render_with_remembered_content(
         "web/sector.html",
-        lambda: {"result": queries.search(queries.ProfileFilters(sector=code), page, PER_PAGE)},
+        lambda: {"result": queries.search(queries.ProfileFilters(sector=code), page, PER_PAGE,
+                                          with_details=False)},
         code=code)
 
 
