@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
+import numpy as np
 import pytest
 from matching_helpers import HashingEncoder, load_terms, record
 
@@ -216,3 +217,25 @@ def test_an_unchanged_rebuild_reads_nothing_and_keeps_the_meanings(index):
     assert unexpected == []
     assert keys(rebuilt.suggest("honey-coop", limit=5)) == keys(index.suggest("honey-coop",
                                                                               limit=5))
+
+
+def test_an_edited_rebuild_takes_over_the_meanings_and_answers_as_a_fresh_build(index,
+                                                                                 tmp_path):
+    """The same profiles in the same rows, one text changed: the previous index's meaning
+    arrays are reused in place (a 100,000-profile rebuild then never holds them twice),
+    with the changed row overwritten."""
+    index.save(tmp_path)
+    saved = MatchIndex.load(tmp_path, HashingEncoder())
+    arrays = saved.segments[0].meaning
+    changed = dataclasses.replace(TEXTILE_PACKAGING, description="Nous proposons des "
+                                  "emballages pour le miel et les confitures.")
+    records = [*ALL[:4], changed, *ALL[5:]]
+    rebuilt = MatchIndex.build(records, TERMS, encoder=HashingEncoder(), previous=saved)
+    assert rebuilt.segments[0].meaning is arrays
+    fresh = MatchIndex.build(records, TERMS, encoder=HashingEncoder())
+    assert np.allclose(rebuilt.segments[0].meaning, fresh.segments[0].meaning, atol=1e-6)
+    for query in ("honey-coop", "textile-packaging", "commune"):
+        ours, theirs = rebuilt.suggest(query, limit=8), fresh.suggest(query, limit=8)
+        assert keys(ours) == keys(theirs)
+        assert [match.score for match in ours] == pytest.approx(
+            [match.score for match in theirs], abs=1e-4)

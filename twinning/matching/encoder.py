@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Sequence
+import struct
+import zipfile
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Protocol
+from typing import BinaryIO, Protocol
 
 import numpy as np
 
@@ -72,8 +74,13 @@ def text_key(text: str) -> str:
 class VectorCache:
     """Sentence vectors keyed by a hash of the sentence, saved as one ``.npz`` file.
 
-    Vectors are stored as float16 in one growing matrix: half the memory of float32 for a
-    cosine that moves by about 1e-3, which matters at hundreds of thousands of sentences.
+    Vectors are stored as float16: half the memory and disk of float32 for a cosine that
+    moves by about 1e-3, which matters at hundreds of thousands of sentences. The saved
+    file is never read whole (about 500 MB at 100,000 profiles): its keys are read when a
+    vector is first asked for, and each vector asked for is read from the file then, so a
+    rebuild that reads a thousand changed profiles holds the vectors of those alone. New
+    vectors are held in memory until :meth:`save`, which copies the file's vectors to
+    the new file a block at a time.
     """
 
     STORAGE = np.float16
@@ -81,29 +88,32 @@ class VectorCache:
     def __init__(self, encoder: SentenceEncoder, path: Path | None = None) -> None:
         self.encoder = encoder
         self.path = path
+        self._stored: _StoredVectors | None = None
+        self._opened = path is None or not path.exists()
+        # The vectors not in the file: key → row; rows beyond len(self._rows) are spare
+        # capacity, so adding a few is cheap.
         self._rows: dict[str, int] = {}
-        # Rows beyond len(self._rows) are spare capacity, so adding a few is cheap.
         self._matrix = np.zeros((0, encoder.dimension), dtype=self.STORAGE)
         self.encoded_count = 0
-        # The file is read when a vector is first asked for (a rebuild that finds every
-        # text unchanged never needs it: hundreds of megabytes at 100,000 profiles), and
-        # written again only when a vector was added.
-        self._loaded = path is None or not path.exists()
-        self._changed = False
 
-    def _load(self) -> None:
-        if self._loaded:
-            return
-        self._loaded = True
-        with np.load(self.path, allow_pickle=False) as stored:
-            if str(stored["encoder"]) == self.encoder.name:
-                self._matrix = stored["vectors"].astype(self.STORAGE, copy=False)
-                self._rows = {key: row for row, key in enumerate(stored["keys"].tolist())}
+    def _open(self) -> _StoredVectors | None:
+        if not self._opened:
+            self._opened = True
+            stored = _StoredVectors(self.path)
+            if stored.encoder == self.encoder.name:
+                self._stored = stored
+        return self._stored
+
+    def _known(self, keys: Sequence[str]) -> np.ndarray:
+        """Whether each key has a vector, in memory or in the file."""
+        stored = self._open()
+        in_file = stored.rows_of(keys) >= 0 if stored else np.zeros(len(keys), bool)
+        return in_file | np.fromiter((key in self._rows for key in keys), bool, len(keys))
 
     def add(self, keys: Sequence[str], vectors: np.ndarray) -> None:
         """Keep ``vectors`` (one row per key) for texts whose keys are given."""
-        self._load()
-        new = [position for position, key in enumerate(keys) if key not in self._rows]
+        new = [position for position, known in enumerate(self._known(keys)) if not known]
+        new = list({keys[position]: position for position in new}.values())
         if not new:
             return
         start = len(self._rows)
@@ -116,29 +126,133 @@ class VectorCache:
         self._matrix[start:needed] = vectors[new]
         for offset, position in enumerate(new):
             self._rows[keys[position]] = start + offset
-        self._changed = True
 
     def vectors(self, texts: Sequence[str]) -> np.ndarray:
         """One float32 row per text, encoding only the texts never seen before."""
-        self._load()
         keys = [text_key(text) for text in texts]
-        missing = {key: text for key, text in zip(keys, texts, strict=True)
-                   if key not in self._rows}
+        missing = {key: text for key, text, known in zip(keys, texts, self._known(keys),
+                                                        strict=True) if not known}
         if missing:
             self.add(list(missing), self.encoder.encode(list(missing.values())))
             self.encoded_count += len(missing)
-        rows = np.fromiter((self._rows[key] for key in keys), dtype=np.int64, count=len(keys))
-        return self._matrix[rows].astype(np.float32)
+        found = np.zeros((len(keys), self.encoder.dimension), np.float32)
+        in_memory = [position for position, key in enumerate(keys) if key in self._rows]
+        if in_memory:
+            found[in_memory] = self._matrix[[self._rows[keys[position]]
+                                             for position in in_memory]]
+        if len(in_memory) < len(keys):
+            rest = [position for position, key in enumerate(keys) if key not in self._rows]
+            found[rest] = self._stored.read([keys[position] for position in rest])
+        return found
 
     def save(self) -> None:
-        if self.path is None or not self._changed:
+        """Write the file's vectors and the new ones to a new file (nothing when none was
+        added), through the file's blocks rather than all of it at once."""
+        if self.path is None or not self._rows:
             return
-        keys = np.array(list(self._rows), dtype="<U24")
-        vectors = self._matrix[:len(self._rows)]  # rows are numbered in insertion order
-        atomic_write(self.path, lambda handle: np.savez(
-            handle, keys=keys, vectors=vectors, encoder=np.array(self.encoder.name)))
-        self._changed = False
+        stored = self._open()
+        new_keys = np.array(list(self._rows), dtype=KEY_TYPE)
+        new_vectors = self._matrix[:len(self._rows)]  # rows are numbered in insertion order
+        atomic_write(self.path, lambda handle: _write_vectors(
+            handle, self.encoder.name, stored, new_keys, new_vectors))
+        self._stored, self._opened = None, False
+        self._rows, self._matrix = {}, self._matrix[:0]
 
     def __len__(self) -> int:
-        self._load()
-        return len(self._rows)
+        stored = self._open()
+        return (len(stored) if stored else 0) + len(self._rows)
+
+
+KEY_TYPE = "S24"  # text_key's 24 hexadecimal characters
+# Rows of the saved file copied at once when saving anew (about 50 MB of float16).
+COPY_BLOCK = 50_000
+
+
+class _StoredVectors:
+    """A saved vector file: its keys in memory (sorted, for binary search), its vectors
+    read from disk when asked for. ``np.savez`` stores members uncompressed, so the
+    vectors member is one float16 array at a fixed place in the file."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        with np.load(path, allow_pickle=False) as archive:
+            self.encoder = str(archive["encoder"])
+            self.keys = archive["keys"].astype(KEY_TYPE)
+        self.order = np.argsort(self.keys)
+        self.sorted_keys = self.keys[self.order]
+        self.offset, self.dtype, self.shape = _member_array(path, "vectors.npy")
+        self.row_bytes = self.dtype.itemsize * self.shape[1]
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def rows_of(self, keys: Sequence[str]) -> np.ndarray:
+        """The row of each key in the file, -1 for a key it does not hold."""
+        if not len(self.keys):
+            return np.full(len(keys), -1)
+        wanted = np.array(keys, dtype=KEY_TYPE)
+        at = np.minimum(np.searchsorted(self.sorted_keys, wanted), len(self.keys) - 1)
+        return np.where(self.sorted_keys[at] == wanted, self.order[at], -1)
+
+    def read(self, keys: Sequence[str]) -> np.ndarray:
+        """float32 vectors of keys the file holds, read row by row (``os.pread``: pages
+        go through the page cache, not into this process's memory)."""
+        rows = self.rows_of(keys)
+        found = np.empty((len(rows), self.shape[1]), np.float32)
+        with self.path.open("rb") as stream:
+            descriptor = stream.fileno()
+            for position, row in enumerate(rows):
+                found[position] = np.frombuffer(os.pread(
+                    descriptor, self.row_bytes, self.offset + int(row) * self.row_bytes),
+                    dtype=self.dtype)
+        return found
+
+    def blocks(self) -> Iterator[np.ndarray]:
+        """The file's vectors in file order, ``COPY_BLOCK`` rows at a time."""
+        with self.path.open("rb") as stream:
+            for start in range(0, self.shape[0], COPY_BLOCK):
+                count = min(COPY_BLOCK, self.shape[0] - start)
+                stream.seek(self.offset + start * self.row_bytes)
+                yield np.frombuffer(stream.read(count * self.row_bytes),
+                                    dtype=self.dtype).reshape(count, self.shape[1])
+
+
+def _member_array(path: Path, name: str) -> tuple[int, np.dtype, tuple[int, ...]]:
+    """Where the array of an uncompressed ``.npz`` member starts in the file, its type and
+    its shape (read from the zip local header and the ``.npy`` header)."""
+    with zipfile.ZipFile(path) as archive:
+        info = archive.getinfo(name)
+        if info.compress_type != zipfile.ZIP_STORED:
+            raise ValueError(f"{path}: {name} is compressed")
+    with path.open("rb") as stream:
+        stream.seek(info.header_offset)
+        local = stream.read(30)
+        name_length, extra_length = struct.unpack("<HH", local[26:30])
+        stream.seek(info.header_offset + 30 + name_length + extra_length)
+        read_header = {(1, 0): np.lib.format.read_array_header_1_0,
+                       (2, 0): np.lib.format.read_array_header_2_0}[
+            np.lib.format.read_magic(stream)]
+        shape, fortran, dtype = read_header(stream)
+        if fortran:
+            raise ValueError(f"{path}: {name} is not in C order")
+        return stream.tell(), dtype, shape
+
+
+def _write_vectors(handle: BinaryIO, encoder: str, stored: _StoredVectors | None,
+                   new_keys: np.ndarray, new_vectors: np.ndarray) -> None:
+    """An ``.npz`` as ``np.savez`` writes it (keys, vectors, encoder), the vectors member
+    written block by block: the file's rows, then the new ones."""
+    old_keys = stored.keys if stored else np.zeros(0, dtype=KEY_TYPE)
+    rows = len(old_keys) + len(new_keys)
+    with zipfile.ZipFile(handle, "w", zipfile.ZIP_STORED, allowZip64=True) as archive:
+        with archive.open("keys.npy", "w", force_zip64=True) as member:
+            np.lib.format.write_array(member, np.concatenate([old_keys, new_keys]))
+        with archive.open("vectors.npy", "w", force_zip64=True) as member:
+            np.lib.format.write_array_header_2_0(member, {
+                "descr": np.lib.format.dtype_to_descr(np.dtype(VectorCache.STORAGE)),
+                "fortran_order": False, "shape": (rows, new_vectors.shape[1])})
+            for block in (stored.blocks() if stored else ()):
+                member.write(block.astype(VectorCache.STORAGE, copy=False).tobytes())
+            member.write(new_vectors.astype(VectorCache.STORAGE, copy=False).tobytes())
+        with archive.open("encoder.npy", "w") as member:
+            np.lib.format.write_array(member, np.array(encoder))

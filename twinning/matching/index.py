@@ -19,21 +19,20 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from twinning.matching import lexicon
+from twinning.matching import lexicon, meanings
 from twinning.matching.compatibility import Compatibility
-from twinning.matching.encoder import SentenceEncoder, VectorCache, normalise_rows
+from twinning.matching.encoder import SentenceEncoder, VectorCache
 from twinning.matching.reasons import explain
 from twinning.matching.records import CAPABILITY, SECTOR, Match, ProfileRecord, Tags, Term
 from twinning.matching.scoring import DEFAULT_WEIGHTS, Weights, default_score, derived_features
 from twinning.matching.segment import SIDES, Segment, concatenate, pair_features
 from twinning.matching.storage import atomic_write
-from twinning.matching.tagger import NEED, OFFER, Reading, Tagger
+from twinning.matching.tagger import Reading, Tagger
 
 # Bump when features or scoring change: saved indexes built by another version are stale.
 MODEL_VERSION = "2"
 INFERRED_WEIGHT = 0.7
 CONCEPT_REPEAT = 2  # concepts weigh twice a stem in the TF-IDF
-MEANING_CHUNK = 2000
 # Written with the C pickler (joblib's pure-Python one took most of a 100,000-profile
 # rebuild to write and read the entries); arrays go in as pickle 5 buffers, uncopied.
 BASE_FILE = "index.pickle"
@@ -118,36 +117,37 @@ class MatchIndex:
         index's tagger by default): an unchanged one keeps what ``previous`` read of it
         and its sentence meanings, when ``previous`` read the same way
         (:func:`reading_stamp`) with the same encoder. Reading the texts is most of a
-        build. The kept rows come first, then the ones read now. ``previous`` is used
-        up: unless every row of it is kept as it was, its meaning arrays are handed over
-        (so that they are never held twice), and it answers no more queries."""
+        build. Rows follow ``records``. ``previous`` is used up: its meaning arrays are
+        taken over or handed over (:func:`meanings.arrays_for`: they are never held
+        twice), and it answers no more queries."""
         index = cls(terms, encoder, weights)
         read = read or index.tagger.read
         lender = previous if previous is not None and index._can_borrow(previous) else None
-        kept: list[Entry] = []
-        fresh: list[tuple[Entry, Reading]] = []
+        entries: list[Entry] = []
+        fresh: list[tuple[int, Reading]] = []  # (row, what was read now)
         for record in records:
             entry = lender.entries.get(record.key) if lender is not None else None
-            if entry is not None and entry.record == record and entry.words is not None:
-                kept.append(entry)
-            else:
+            if entry is None or entry.record != record or entry.words is None:
                 reading = read(record)
-                fresh.append((_entry(record, reading), reading))
-        entries = kept + [entry for entry, _reading in fresh]
+                entry = _entry(record, reading)
+                fresh.append((len(entries), reading))
+            entries.append(entry)
         index.vectorizer = TfidfVectorizer(analyzer=_identity, sublinear_tf=True)
         # A vocabulary cannot be empty: profiles without any text still need one.
         index.vectorizer.fit([entry.words for entry in entries]
                              if any(entry.words for entry in entries) else [["-"]])
-        meanings = None
+        found = None
         if encoder is not None:
-            meanings = _borrowed_meanings(lender, kept, len(fresh), encoder.dimension)
-            if fresh:
-                for target, block in zip(meanings, index._meanings(
-                        [reading for _entry, reading in fresh], cache), strict=True):
-                    target[len(kept):] = block
+            kept = np.ones(len(entries), dtype=bool)
+            kept[[row for row, _reading in fresh]] = False
+            found = meanings.arrays_for([entry.record.key for entry in entries], kept,
+                                        lender, encoder.dimension)
+            meanings.fill(found, [row for row, _reading in fresh],
+                          [reading for _row, reading in fresh],
+                          cache if cache is not None else VectorCache(encoder))
         index.entries = {entry.record.key: entry for entry in entries}
-        empty = _borrowed_meanings(None, [], 0, encoder.dimension) if encoder else None
-        index.segments = [index._segment(entries, meanings), index._segment([], empty)]
+        empty = meanings.arrays_for([], [], None, encoder.dimension) if encoder else None
+        index.segments = [index._segment(entries, found), index._segment([], empty)]
         index.location = {entry.record.key: (0, row) for row, entry in enumerate(entries)}
         return index
 
@@ -157,10 +157,6 @@ class MatchIndex:
             and previous.fingerprint.get("encoder") == self.fingerprint["encoder"] \
             and all(segment.meaning is not None or self.encoder is None
                     for segment in previous.segments if len(segment))
-
-    def _meanings(self, readings: list[Reading], cache: VectorCache | None):
-        return _sentence_meanings(readings, cache if cache is not None
-                                  else VectorCache(self.encoder))
 
     def _language_mask(self, languages: Iterable[str]) -> int:
         mask = 0
@@ -220,8 +216,12 @@ class MatchIndex:
         segment and its entry."""
         reading = (read or self.tagger.read)(record)
         entry = _entry(record, reading)
-        meanings = self._meanings([reading], cache) if self.encoder is not None else None
-        return self._segment([entry], meanings), entry
+        found = None
+        if self.encoder is not None:
+            found = meanings.arrays_for([record.key], [False], None, self.encoder.dimension)
+            meanings.fill(found, [0], [reading],
+                          cache if cache is not None else VectorCache(self.encoder))
+        return self._segment([entry], found), entry
 
     # ----- updating -------------------------------------------------------------------
     def upsert(self, record: ProfileRecord, cache: VectorCache | None = None,
@@ -448,61 +448,3 @@ def _entry(record: ProfileRecord, reading: Reading) -> Entry:
     words = (f"c:{code}" for code in reading.concepts)
     return Entry(record, effective, read,
                  (*words,) * CONCEPT_REPEAT + reading.stems)
-
-
-def _borrowed_meanings(lender: MatchIndex | None, kept: list[Entry], more: int,
-                       dimension: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The three meaning arrays of a new index: the ``kept`` entries' rows taken from
-    ``lender``, then ``more`` rows to fill. When every row of the lender is kept as it was,
-    its own arrays serve: the largest part of an index is never held twice."""
-    if lender is not None and kept and not more and not len(lender.segments[-1]):
-        base = lender.segments[0]
-        if len(kept) == len(base) and all(
-                lender.location[entry.record.key] == (0, row)
-                for row, entry in enumerate(kept)):
-            return base.meaning, base.meaning_needs, base.meaning_offers
-    if not kept:
-        return tuple(np.zeros((more, dimension), np.float32) for _ in range(3))
-    places = [lender.location[entry.record.key] for entry in kept]
-    segment_of = np.array([segment for segment, _row in places])
-    row_of = np.array([row for _segment, row in places])
-    found = []
-    # One array at a time, each of the lender's let go once copied: the peak is the
-    # lender's arrays and one new one, not twice the three.
-    for name in ("meaning", "meaning_needs", "meaning_offers"):
-        target = np.zeros((len(kept) + more, dimension), np.float32)
-        for number, segment in enumerate(lender.segments):
-            chosen = np.flatnonzero(segment_of == number)
-            if len(chosen):
-                target[chosen] = getattr(segment, name)[row_of[chosen]]
-            setattr(segment, name, None)
-        found.append(target)
-    return tuple(found)
-
-
-def _sentence_meanings(readings: list[Reading], cache: VectorCache):
-    """Per profile: the mean sentence vector, and those of its need and offer sentences.
-
-    Works through the profiles in chunks so that only one chunk's sentence vectors are
-    ever held as float32 at once.
-    """
-    shape = (len(readings), cache.encoder.dimension)
-    meaning, needs, offers = (np.zeros(shape, np.float32) for _ in range(3))
-    for start in range(0, len(readings), MEANING_CHUNK):
-        chunk = readings[start:start + MEANING_CHUNK]
-        vectors = cache.vectors([sentence for reading in chunk
-                                 for sentence, _direction in reading.sentences])
-        position = 0
-        for row, reading in enumerate(chunk, start=start):
-            count = len(reading.sentences)
-            block = vectors[position:position + count]
-            directions = [direction for _sentence, direction in reading.sentences]
-            position += count
-            if count:
-                meaning[row] = block.mean(axis=0)
-            # A sentence with no cue may say either: it counts on both sides.
-            for target, opposite in ((needs, OFFER), (offers, NEED)):
-                chosen = [i for i, direction in enumerate(directions) if direction != opposite]
-                if chosen:
-                    target[row] = block[chosen].mean(axis=0)
-    return normalise_rows(meaning), normalise_rows(needs), normalise_rows(offers)
