@@ -35,7 +35,11 @@ class PhraseMatcher:
         """``entries``: (label, language, phrase) triples."""
         self._by_norm: dict[tuple[str, ...], str] = {}
         self._by_stem: dict[tuple[str | None, tuple[str, ...]], tuple[str, int]] = {}
-        longest = 1
+        # The longest phrase that starts with a word (by its folded form, and by its stem
+        # within a language): most words of a text start none, and need no look-up at all.
+        # Reading texts is most of an import or a first reindex.
+        self._longest_from_norm: dict[str, int] = {}
+        self._longest_from_stem: dict[tuple[str, str], int] = {}
         for label, lang, phrase in entries:
             tokens = analyse(phrase, lang)
             if not tokens:
@@ -44,8 +48,8 @@ class PhraseMatcher:
             stem_language = "ar" if _is_arabic(tokens[0].norm) else _stem_language(lang)
             stem_key = (stem_language, tuple(token.stem for token in tokens))
             self._by_stem.setdefault(stem_key, (label, len(tokens[0].norm)))
-            longest = max(longest, len(tokens))
-        self.longest = longest
+            _note_longest(self._longest_from_norm, tokens[0].norm, len(tokens))
+            _note_longest(self._longest_from_stem, (stem_language, tokens[0].stem), len(tokens))
 
     def find(self, tokens: list[Token], lang: str | None) -> list[Hit]:
         hits: list[Hit] = []
@@ -60,17 +64,20 @@ class PhraseMatcher:
         return hits
 
     def _match_at(self, tokens: list[Token], start: int, lang: str | None) -> Hit | None:
-        for length in range(min(self.longest, len(tokens) - start), 0, -1):
+        first = tokens[start]
+        stem_language = "ar" if _is_arabic(first.norm) else _stem_language(lang)
+        longest = max(self._longest_from_norm.get(first.norm, 0),
+                      self._longest_from_stem.get((stem_language, first.stem), 0))
+        for length in range(min(longest, len(tokens) - start), 0, -1):
             window = tokens[start:start + length]
             label = self._by_norm.get(tuple(token.norm for token in window))
             if label is None:
-                label = self._stem_label(window, lang)
+                label = self._stem_label(window, stem_language)
             if label is not None:
                 return Hit(label, start, start + length)
         return None
 
-    def _stem_label(self, window: list[Token], lang: str | None) -> str | None:
-        stem_language = "ar" if _is_arabic(window[0].norm) else _stem_language(lang)
+    def _stem_label(self, window: list[Token], stem_language: str) -> str | None:
         found = self._by_stem.get((stem_language, tuple(token.stem for token in window)))
         if found is None:
             return None
@@ -83,6 +90,10 @@ class PhraseMatcher:
             ):
                 return None
         return label
+
+
+def _note_longest(longest: dict, first: object, length: int) -> None:
+    longest[first] = max(longest.get(first, 0), length)
 
 
 def _stem_language(lang: str | None) -> str:
