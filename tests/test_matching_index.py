@@ -219,6 +219,26 @@ def test_an_unchanged_rebuild_reads_nothing_and_keeps_the_meanings(index):
                                                                               limit=5))
 
 
+def test_a_rebuild_holds_one_copy_of_each_record_and_of_each_set_of_codes(index, tmp_path):
+    """At 100,000 profiles, the records the caller read and the saved index's equal ones
+    were held twice, and every profile's sets of codes apart (216 bytes each at least)."""
+    index.save(tmp_path)
+    records = [dataclasses.replace(item) for item in ALL]  # equal, not the same objects
+    rebuilt = MatchIndex.build(records, TERMS, encoder=HashingEncoder(),
+                               previous=MatchIndex.load(tmp_path, HashingEncoder()))
+    assert all(rebuilt.entries[item.key].record is item for item in records)
+    for held in (rebuilt, _saved_and_loaded(rebuilt, tmp_path)):
+        sets = [codes for entry in held.entries.values() for tags in (entry.tags, entry.inferred)
+                for codes in (tags.sectors, tags.needs, tags.offers)]
+        assert len(set(sets)) < len(sets)  # some profiles have the same codes: shared
+        assert len({id(codes) for codes in sets}) == len(set(sets))
+
+
+def _saved_and_loaded(index: MatchIndex, folder) -> MatchIndex:
+    index.save(folder)
+    return MatchIndex.load(folder, HashingEncoder())
+
+
 def test_an_edited_rebuild_takes_over_the_meanings_and_answers_as_a_fresh_build(index,
                                                                                  tmp_path):
     """The same profiles in the same rows, one text changed: the previous index's meaning

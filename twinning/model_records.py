@@ -7,6 +7,7 @@ within :func:`reading_once` each text is read by the tagger once, however many s
 
 from __future__ import annotations
 
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -91,13 +92,26 @@ def stored_records(condition: sa.ColumnElement[bool], *columns: sa.ColumnElement
                                      ("offers", profile_offer))}
         for row in rows:
             yield row, ProfileRecord(
-                key=row.slug, name=row.name, kind=row.kind.value, country=row.country,
-                languages=languages.get(row.id, ()), sectors=codes["sectors"].get(row.id, ()),
-                needs=codes["needs"].get(row.id, ()), offers=codes["offers"].get(row.id, ()),
-                description=row.description or "", description_lang=row.description_lang,
+                key=row.slug, name=row.name, kind=row.kind.value, country=_shared(row.country),
+                languages=_all_shared(languages.get(row.id, ())),
+                sectors=_all_shared(codes["sectors"].get(row.id, ())),
+                needs=_all_shared(codes["needs"].get(row.id, ())),
+                offers=_all_shared(codes["offers"].get(row.id, ())),
+                description=row.description or "",
+                description_lang=_shared(row.description_lang),
                 other_versions=versions.get(row.id, ()), slug=row.slug,
                 external_id=row.external_id)
         last = ids[-1]
+
+
+def _shared(value: str | None) -> str | None:
+    """One string object for every profile's copy of a code, country or language: the
+    matching index holds 100,000 records, and pickles each distinct object apart."""
+    return None if value is None else sys.intern(value)
+
+
+def _all_shared(values: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(map(sys.intern, values))
 
 
 def _grouped(query: sa.Select) -> dict[int, tuple]:

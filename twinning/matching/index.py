@@ -12,7 +12,6 @@ import json
 import pickle
 import secrets
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -22,6 +21,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from twinning.matching import lexicon, meanings
 from twinning.matching.compatibility import Compatibility
 from twinning.matching.encoder import SentenceEncoder, VectorCache
+from twinning.matching.entries import Entry, SharedSets, entry_of
 from twinning.matching.reasons import explain
 from twinning.matching.records import CAPABILITY, SECTOR, Match, ProfileRecord, Tags, Term
 from twinning.matching.scoring import DEFAULT_WEIGHTS, Weights, default_score, derived_features
@@ -32,7 +32,6 @@ from twinning.matching.tagger import Reading, Tagger
 # Bump when features or scoring change: saved indexes built by another version are stale.
 MODEL_VERSION = "2"
 INFERRED_WEIGHT = 0.7
-CONCEPT_REPEAT = 2  # concepts weigh twice a stem in the TF-IDF
 # Written with the C pickler (joblib's pure-Python one took most of a 100,000-profile
 # rebuild to write and read the entries); arrays go in as pickle 5 buffers, uncopied.
 BASE_FILE = "index.pickle"
@@ -76,16 +75,6 @@ def reading_stamp(terms: Sequence[Term]) -> str:
     return _digest([stamp["model_version"], stamp["terms"], stamp["lexicon"]])
 
 
-@dataclass
-class Entry:
-    record: ProfileRecord
-    tags: Tags  # what the model uses: given codes and what the text says
-    inferred: Tags  # what the text alone says
-    # The record's document for the TF-IDF (concepts and stems), so that a rebuild need not
-    # read an unchanged record again (None in indexes saved before it was kept).
-    words: tuple[str, ...] | None = None
-
-
 class MatchIndex:
     def __init__(self, terms: Sequence[Term], encoder: SentenceEncoder | None = None,
                  weights: Weights = DEFAULT_WEIGHTS) -> None:
@@ -125,13 +114,16 @@ class MatchIndex:
         lender = previous if previous is not None and index._can_borrow(previous) else None
         entries: list[Entry] = []
         fresh: list[tuple[int, Reading]] = []  # (row, what was read now)
+        sets = SharedSets()
         for record in records:
             entry = lender.entries.get(record.key) if lender is not None else None
             if entry is None or entry.record != record or entry.words is None:
                 reading = read(record)
-                entry = _entry(record, reading)
+                entry = entry_of(record, reading)
                 fresh.append((len(entries), reading))
-            entries.append(entry)
+            else:  # the caller holds ``record``: the lender's equal copy can go
+                entry.record = record
+            entries.append(sets.share(entry))
         index.vectorizer = TfidfVectorizer(analyzer=_identity, sublinear_tf=True)
         # A vocabulary cannot be empty: profiles without any text still need one.
         index.vectorizer.fit([entry.words for entry in entries]
@@ -215,7 +207,7 @@ class MatchIndex:
         """One record read now (by ``read``, the index's tagger by default), as a one-row
         segment and its entry."""
         reading = (read or self.tagger.read)(record)
-        entry = _entry(record, reading)
+        entry = entry_of(record, reading)
         found = None
         if self.encoder is not None:
             found = meanings.arrays_for([record.key], [False], None, self.encoder.dimension)
@@ -436,15 +428,3 @@ def _select(segment: Segment, rows: np.ndarray) -> Segment:
         meaning_needs=pick(segment.meaning_needs), meaning_offers=pick(segment.meaning_offers),
         active=segment.active[rows],
     )
-
-
-def _entry(record: ProfileRecord, reading: Reading) -> Entry:
-    read = reading.tags
-    effective = Tags(
-        sectors=frozenset(record.sectors) | read.sectors,
-        needs=frozenset(record.needs) | read.needs,
-        offers=frozenset(record.offers) | read.offers,
-    )
-    words = (f"c:{code}" for code in reading.concepts)
-    return Entry(record, effective, read,
-                 (*words,) * CONCEPT_REPEAT + reading.stems)
