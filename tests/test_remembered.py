@@ -138,20 +138,20 @@ def test_a_profile_page_shows_its_new_texts_and_facts_at_once(partners):
         assert page == client.get(f"/fr/profiles/{_slug(partners, 'asso-ardeche')}").text
 
 
-def test_a_signed_in_header_takes_two_queries_and_its_count_is_true_at_once(partners):
-    """The person, their unread count and the published version come in one query
-    (twinning/reader.py), their organisations in a second; the count still follows a new
-    notification and their reading it, within the next page."""
+def test_a_signed_in_header_takes_one_query_and_its_count_is_true_at_once(partners):
+    """The person, their organisations, their unread count and the published version come
+    in one query (twinning/reader.py); the count still follows a new notification and
+    their reading it, within the next page."""
     claire = partners.test_client()
     assert log_in(claire, "claire@example.fr").status_code == 302
     _queries_of(partners, claire, "/fr/")  # the content block is remembered from now on
     queries, page = _queries_of(partners, claire, "/fr/")
-    assert queries == 2
+    assert queries == 1
     assert "count-badge" not in page
     with partners.test_request_context("/fr/"):
         _ask()  # tells Claire
     queries, page = _queries_of(partners, claire, "/fr/")
-    assert queries == 2
+    assert queries == 1
     assert '<span class="count-badge">1<' in page
     assert submit(claire, "/fr/notifications/read", {}, "/fr/notifications/").status_code == 303
     assert "count-badge" not in claire.get("/fr/").text

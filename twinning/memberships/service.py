@@ -65,10 +65,25 @@ def can_see(user: Any, profile: Profile) -> bool:
 # ----- members ----------------------------------------------------------------------------
 def organisations_of(user: User) -> list[Membership]:
     """``user``'s memberships with their profiles, by name: read once per session state
-    (:mod:`twinning.session_memo`), since every page's header and permission checks ask."""
+    (:mod:`twinning.session_memo`), since every page's header and permission checks ask;
+    the signed-in reader's come with them (:func:`with_organisations`)."""
     return session_memo.read_once(("memberships", user.id), lambda: list(db.session.scalars(
         sa.select(Membership).join(Profile).options(orm.contains_eager(Membership.profile))
         .where(Membership.user_id == user.id).order_by(Profile.name))))
+
+
+def with_organisations(statement: sa.Select) -> sa.Select:
+    """``statement``, which selects users, loading their memberships and profiles in the
+    same query, by name: what :func:`note_organisations` takes."""
+    return (statement.outerjoin(User.memberships).outerjoin(Membership.profile)
+            .options(orm.contains_eager(User.memberships).contains_eager(Membership.profile))
+            .order_by(Profile.name))
+
+
+def note_organisations(user: User) -> None:
+    """Keep ``user``'s memberships, loaded by :func:`with_organisations`, as
+    :func:`organisations_of`'s answer until the session's state changes."""
+    session_memo.note(("memberships", user.id), list(user.memberships))
 
 
 def members_of(profile: Profile) -> list[Membership]:
@@ -137,6 +152,9 @@ def leave_all(user: User) -> list[Profile]:
             orphans.append(row.profile)
         db.session.delete(row)
     db.session.flush()
+    # The reader's collection came loaded (twinning/reader.py): deleting the account next
+    # must not cascade to the rows deleted here.
+    db.session.expire(user, ["memberships"])
     return orphans
 
 
