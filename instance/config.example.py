@@ -15,8 +15,9 @@ ENV = "development"
 ALLOW_SQLITE_IN_PRODUCTION = False
 # Reverse proxies whose X-Forwarded-For/-Proto/-Host to trust (1 behind nginx); 0: none.
 PROXY_FIX_HOPS = 0
-# Database connections are checked before use, so a restarted PostgreSQL costs no error.
-SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+# A database connection unused for this many seconds is checked before use, so that one a
+# restarted PostgreSQL closed meanwhile costs no error.
+DATABASE_PING_AFTER_IDLE_S = 10.0
 # The language of / when the browser names none of ar, fr, en, es.
 BABEL_DEFAULT_LOCALE = "fr"
 # Dates are shown in the Oriental's time.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
 from flask import Flask
 
@@ -25,7 +25,9 @@ class Defaults:
     # How many reverse proxies' X-Forwarded-For/-Proto/-Host headers to trust (1 behind
     # nginx); 0 trusts none, so that nobody can pretend another address or scheme.
     PROXY_FIX_HOPS = 0
-    SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict[str, Any]] = {"pool_pre_ping": True}
+    # A pooled database connection unused for this many seconds is checked before use, so
+    # that one closed meanwhile (a restarted server) costs no error (twinning/extensions.py).
+    DATABASE_PING_AFTER_IDLE_S = 10.0
     BABEL_DEFAULT_LOCALE = "fr"
     BABEL_DEFAULT_TIMEZONE = "Africa/Casablanca"
     API_MAX_PER_PAGE = 100
