@@ -56,3 +56,23 @@ def test_a_file_written_by_np_savez_with_text_keys_is_read(tmp_path):
     cache = VectorCache(encoder, path)
     assert np.allclose(cache.vectors(["Nous formons"]), 0.125)
     assert cache.encoded_count == 0
+
+
+def test_a_file_replaced_by_another_process_is_read_afresh(tmp_path):
+    """A web process keeps the file's keys; a reindex elsewhere saves a new file whose rows
+    are in another order: the vectors asked for next are still the right ones."""
+    path = tmp_path / "sentence-vectors.npz"
+    texts = ["Nous formons", "We offer", "Buscamos socios"]
+    writer = VectorCache(HashingEncoder(), path)
+    expected = writer.vectors(texts)
+    writer.save()
+    reader = VectorCache(HashingEncoder(), path)
+    assert reader.vectors(texts[:1]).shape == (1, HashingEncoder.dimension)  # keys read
+
+    path.unlink()
+    other = VectorCache(HashingEncoder(), path)
+    other.vectors(["نبحث عن التغليف", *reversed(texts)])
+    other.save()
+    found = reader.vectors(texts)
+    assert reader.encoded_count == 0
+    assert np.allclose(found, expected, atol=1e-2)

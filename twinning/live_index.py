@@ -72,7 +72,9 @@ def sentence_encoder() -> UniversalSentenceEncoder | None:
     return _encoders[name]
 
 
-def _vector_cache() -> VectorCache | None:
+def vector_cache() -> VectorCache | None:
+    """The kept sentence vectors of every text indexed (read from their file as asked for),
+    to which new ones are added."""
     encoder = sentence_encoder()
     if encoder is None:
         return None
@@ -102,7 +104,7 @@ def rebuild(progress: Callable[[int], None] | None = None,
     # Read before the profiles: a change committed meanwhile is applied again later (an
     # upsert twice is harmless), never missed.
     version = index_version.latest()
-    cache = _vector_cache()
+    cache = vector_cache()
     folder = index_folder()
     if published is None:
         published = (record for _row, record in stored_records(Profile.is_published))

@@ -16,7 +16,7 @@ from twinning import index_version, stored_suggestions
 from twinning.exchanges import states
 from twinning.extensions import db
 from twinning.learning import exchange_outcomes
-from twinning.live_index import current, get_index, index_folder, sentence_encoder
+from twinning.live_index import current, get_index, index_folder, vector_cache
 from twinning.matching.encoder import VectorCache
 from twinning.matching.evidence import Evidence, directed_sentences, find_evidence
 from twinning.matching.index import CROSS
@@ -119,20 +119,23 @@ def _remembered_answers(index_key: tuple) -> dict[tuple, tuple]:
     return answers
 
 
-# Sentence vectors of the texts evidence was sought in, kept per process; dropped when they
-# pass this many sentences (about 100 MB), so that memory stays bounded.
+# Sentence vectors evidence is sought with, per process: the kept ones of every indexed
+# text (read from their file, so that a page encodes nothing the reindex encoded already:
+# a profile page's first view took 2.5 s encoding its partners' sentences), and those of
+# texts not indexed yet, encoded here; dropped past this many of those (about 100 MB).
 MAX_REMEMBERED_SENTENCES = 100_000
-_sentence_vectors: dict[str, VectorCache] = {}
+_sentence_vectors: dict[tuple[str, bool], VectorCache] = {}
 
 
 def evidence_between(yours: ProfileRecord, theirs: ProfileRecord) -> list[Evidence]:
     """The one or two pairs of sentences that say best why ``theirs`` fits ``yours``."""
-    encoder = sentence_encoder()
-    if encoder is None:
+    kept = vector_cache()
+    if kept is None:
         return []
-    vectors = _sentence_vectors.get(encoder.name)
-    if vectors is None or len(vectors) > MAX_REMEMBERED_SENTENCES:
-        vectors = _sentence_vectors[encoder.name] = VectorCache(encoder)
+    kind = (str(kept.path), kept.path.exists())  # a first reindex makes the file
+    vectors = _sentence_vectors.get(kind)
+    if vectors is None or vectors.encoded_count > MAX_REMEMBERED_SENTENCES:
+        vectors = _sentence_vectors[kind] = kept
     return find_evidence(_sentences_of(yours), _sentences_of(theirs), vectors)
 
 

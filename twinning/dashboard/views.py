@@ -25,7 +25,7 @@ from twinning.profiles.filters import BadParameter, parse_paging
 from twinning.profiles.places import find_place
 from twinning.reference import territories
 from twinning.reference.territories import Place
-from twinning.remembered import render_with_remembered_content
+from twinning.remembered import remember, render_with_remembered_content
 from twinning.routing import localized_blueprint
 
 PER_PAGE = 20
@@ -77,7 +77,8 @@ def territory(code: str) -> ResponseReturnValue:
     return render_with_remembered_content(
         "dashboard/territory.html", figures,
         key=(service.exchanges_version(), datetime.now(UTC).date()),
-        place=place, only=only or None, has_map=service.has_coordinates(place))
+        place=place, only=only or None,
+        has_map=remember(("has map", place.code), lambda: service.has_coordinates(place)))
 
 
 def _download(place: Place, name: str) -> Response:

@@ -142,7 +142,11 @@ class VectorCache:
                                              for position in in_memory]]
         if len(in_memory) < len(keys):
             rest = [position for position, key in enumerate(keys) if key not in self._rows]
-            found[rest] = self._stored.read([keys[position] for position in rest])
+            try:
+                found[rest] = self._stored.read([keys[position] for position in rest])
+            except ReplacedFile:  # a reindex saved another file: its rows are elsewhere
+                self._stored, self._opened = None, False
+                return self.vectors(texts)
         return found
 
     def save(self) -> None:
@@ -163,6 +167,11 @@ class VectorCache:
         return (len(stored) if stored else 0) + len(self._rows)
 
 
+class ReplacedFile(RuntimeError):
+    """The vector file was replaced since its keys were read (by a reindex, maybe in
+    another process): its rows are not where they were."""
+
+
 KEY_TYPE = "S24"  # text_key's 24 hexadecimal characters
 # Rows of the saved file copied at once when saving anew (about 50 MB of float16).
 COPY_BLOCK = 50_000
@@ -175,6 +184,7 @@ class _StoredVectors:
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self.identity = _identity(os.stat(path))
         with np.load(path, allow_pickle=False) as archive:
             self.encoder = str(archive["encoder"])
             self.keys = archive["keys"].astype(KEY_TYPE)
@@ -199,7 +209,7 @@ class _StoredVectors:
         go through the page cache, not into this process's memory)."""
         rows = self.rows_of(keys)
         found = np.empty((len(rows), self.shape[1]), np.float32)
-        with self.path.open("rb") as stream:
+        with self._open_same() as stream:
             descriptor = stream.fileno()
             for position, row in enumerate(rows):
                 found[position] = np.frombuffer(os.pread(
@@ -209,12 +219,25 @@ class _StoredVectors:
 
     def blocks(self) -> Iterator[np.ndarray]:
         """The file's vectors in file order, ``COPY_BLOCK`` rows at a time."""
-        with self.path.open("rb") as stream:
+        with self._open_same() as stream:
             for start in range(0, self.shape[0], COPY_BLOCK):
                 count = min(COPY_BLOCK, self.shape[0] - start)
                 stream.seek(self.offset + start * self.row_bytes)
                 yield np.frombuffer(stream.read(count * self.row_bytes),
                                     dtype=self.dtype).reshape(count, self.shape[1])
+
+
+    def _open_same(self) -> BinaryIO:
+        """The file whose keys were read, or :class:`ReplacedFile`."""
+        stream = self.path.open("rb")
+        if _identity(os.fstat(stream.fileno())) != self.identity:
+            stream.close()
+            raise ReplacedFile(self.path)
+        return stream
+
+
+def _identity(stat: os.stat_result) -> tuple[int, int, int, int]:
+    return stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns
 
 
 def _member_array(path: Path, name: str) -> tuple[int, np.dtype, tuple[int, ...]]:
