@@ -10,6 +10,8 @@ whose values it reads, so none of them depends on another for it."""
 
 from __future__ import annotations
 
+from functools import cache
+
 import sqlalchemy as sa
 from flask import Flask, request
 from flask_login import current_user
@@ -21,12 +23,20 @@ from twinning.models import User
 from twinning.notifications import service as notifications
 
 
-def load_reader(session_token: str) -> User | None:
-    """Flask-Login's user loader: the id in the session is the rotating session token."""
-    row = db.session.execute(memberships.with_organisations(
+@cache
+def _reader_statement() -> sa.Select:
+    """Made once: building the statement and its cache key for every request took half
+    as long again as running it (about 0.7 ms of a worker's CPU per page)."""
+    return memberships.with_organisations(
         sa.select(User, notifications.unread_count_column(User.id),
                   index_version.latest_column())
-        .where(User.session_token == session_token))).unique().first()
+        .where(User.session_token == sa.bindparam("session_token")))
+
+
+def load_reader(session_token: str) -> User | None:
+    """Flask-Login's user loader: the id in the session is the rotating session token."""
+    row = db.session.execute(_reader_statement(),
+                             {"session_token": session_token}).unique().first()
     if row is None:
         return None
     user, unread, version = row
