@@ -29,8 +29,8 @@ answer within ``TIMEOUT_S``), the ceiling's requests/s, and the ratio of the pag
 requests/s to the ceiling's; then one JSON line of those figures. The clients are one
 asyncio loop in this process, on the same cores as the server, as the ceiling is.
 
-Figures of runs on the project's 2-core machine (10,000 profiles, gunicorn with 5 sync
-workers, 20 clients):
+Figures of runs on the project's 2-core machine (10,000 profiles, 20 clients; gunicorn
+with 5 sync workers at first, one per core since):
 
     2026-11-30   every page p50 1.1–1.6 s, p95 1.7–2.3 s, 0 errors; 14.2 req/s in all,
                  ceiling 574.6 req/s, ratio 0.025
@@ -54,11 +54,24 @@ workers, 20 clients):
                  PostgreSQL 0.3, the clients 0.16: about 6.7 ms of worker CPU per page
                  (1.3 ms per static file), against 2–4 ms for the same pages called in
                  one process with the other core idle
+    2026-12-08   (a third machine, slower: ceiling 500–700 req/s) per page one round trip
+                 less for the reader's organisations (now in the reader's query) and one
+                 less for the pool's ping (only after 10 s idle); the reader's,
+                 partnerships' and by-slug statements made once; the dashboard's "has a
+                 map" remembered. Ceiling and pages one after the other (as before):
+                 175.2 req/s, p95 138–147 ms, ceiling 499.1, ratio 0.351; then 148.8
+                 req/s, p95 163–176 ms, ceiling 702.3, ratio 0.212 — the ratio followed
+                 the machine's speed in each window, hence the six turns since. In turns:
+                 178.4 req/s, p95 145–155 ms, ceiling 614.9, ratio 0.29; 172.8 req/s,
+                 p95 148–154 ms, ceiling 597.1, ratio 0.289. 0 errors in all
     target       p95 ≤ 150 ms on every page, ratio ≥ 0.3
 
-In one process, a page answered from memory costs about 7–8 ms of CPU (a profile page 18,
-a page of the API 3–5): what is left is the page's frame (the signed-in reader, their
-organisations and notifications, the language links) and the version query. The clients
+In one process (2026-12-08), a page answered from memory costs 5–9 ms of CPU (an API page
+4–5, a profile or the dashboard 8–10), a static file 0.9–1.2. Sampled, the reader's query
+(one round trip with BEGIN and ROLLBACK around it) is about a third of it, and the
+templates' translated strings a tenth: Flask-Babel looks the translations up again for
+every string (``get_translations`` through the request context), the next thing to cut.
+The clients
 ask for the pages in turn, so every page shows the same requests/s and the 20-client
 latencies are mostly waiting for a worker.
 """
