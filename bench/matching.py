@@ -26,10 +26,19 @@ what a quiet machine gives; CPU seconds are the comparable ones):
                          app), 60.5 s wall, 323 MB
                          reindex edited (100 profiles): 13.4 CPU s, 72.2 s wall, 489 MB
 
-100,000 profiles were not measured on that machine in the time given. An unchanged
-reindex grows with the profiles apart from the app's start (about 0.64 ms of CPU a
-profile at 10k), which makes about 68 s on one core at 100k: a little above the target of
-60 s, to be confirmed by running ``--command-sizes 100000`` on a quiet machine.
+100,000 profiles, SQLite, the reindexes alone (``measure_commands`` without its import),
+on a quiet machine of the same kind, wall clock and peak memory:
+
+    2026-12-07    first 182.5 s, 2,171 MB; unchanged 31.0 s, 1,584 MB; edited (1%)
+                  30.0 s, 1,963 MB. The unchanged one held the previous index (+1,020 MB,
+                  600 MB of it sentence meanings) and pickle's memo while saving (+190 MB);
+                  the edited one loaded the whole vector file too
+    2026-12-08    (a slower machine: the same code took 261 s, 38.6 s and 53.7 s) the
+                  vector file read row by row and the meanings taken over in place; the
+                  phrase matcher looking up only windows that start a phrase; one record
+                  and one set of codes per distinct value in the index: first 162.8 s,
+                  1,422 MB; unchanged 39.9 s, 1,237 MB; edited 42.0 s, 1,343 MB
+    target        60 s and 1.5 GB (met by the unchanged and the edited reindex)
 
 The index alone is built "from kept vectors": every sentence's vector is already in the
 vector cache, as after the first build, so the figure is the rebuild cost. First-time

@@ -33,6 +33,14 @@ Figures of a run at 100,000 profiles on the project's 2-core machine, nothing el
 p50 72.6, p95 101.3; API p50 79.7, p95 107.6 (the target of 50 ms at p95 is not met; at
 20,000 profiles the scan it replaced took 260–300 ms).
 
+2026-12-07, each round a new version (so every timed answer computed, none remembered):
+the index asking the database for changes once per request instead of once per listed
+profile, taxonomy labels deferred, the facets remembered apart: SQLite page p50 13.1 ms,
+p95 26.2; API p50 11.7, p95 21.3; PostgreSQL page p50 32.6, p95 50.9; API p50 29.2,
+p95 46.6. Then lists of cards loading no collections (three rounds, PostgreSQL only): page
+p50 27.4, p95 44.2; API p50 32.7, p95 47.7. PostgreSQL's count of a broad query (46,000
+matches) is most of what is left: about 25 ms visiting the heap rows of its bitmap.
+
 How long it takes on the 2-core machine of the issue (figures of a run, printed again by
 every run): generating 100,000 profiles takes about 5 s, reading them about 120 s (two
 processes), the matching index about 40 s, writing them about 45 s into SQLite and about
