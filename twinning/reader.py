@@ -4,7 +4,7 @@ the number of their unread notifications (the header's badge) and the change log
 id (the version remembered content is checked against).
 
 Once a page's content comes from memory (:mod:`twinning.remembered`), its database round
-trips are most of its cost: reading these three apart took about 0.8 ms of a worker's CPU
+trips are most of its cost: reading the first three apart took about 0.8 ms of a worker's CPU
 per page, together about 0.25 ms (bench/load.py). This module sits above the features
 whose values it reads, so none of them depends on another for it."""
 

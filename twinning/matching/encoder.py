@@ -226,7 +226,6 @@ class _StoredVectors:
                 yield np.frombuffer(stream.read(count * self.row_bytes),
                                     dtype=self.dtype).reshape(count, self.shape[1])
 
-
     def _open_same(self) -> BinaryIO:
         """The file whose keys were read, or :class:`ReplacedFile`."""
         stream = self.path.open("rb")
