@@ -64,14 +64,18 @@ with 5 sync workers at first, one per core since):
                  the machine's speed in each window, hence the six turns since. In turns:
                  178.4 req/s, p95 145–155 ms, ceiling 614.9, ratio 0.29; 172.8 req/s,
                  p95 148–154 ms, ceiling 597.1, ratio 0.289. 0 errors in all
+    2026-12-08   templates translating with the translations looked up once a render:
+                 216.5 req/s, p95 120–124 ms, ceiling 657.8, ratio 0.329; then, the
+                 machine slower (ceiling 530.1), 166.8 req/s, p95 147–154 ms, ratio 0.315.
+                 0 errors
     target       p95 ≤ 150 ms on every page, ratio ≥ 0.3
 
 In one process (2026-12-08), a page answered from memory costs 5–9 ms of CPU (an API page
 4–5, a profile or the dashboard 8–10), a static file 0.9–1.2. Sampled, the reader's query
 (one round trip with BEGIN and ROLLBACK around it) is about a third of it, and the
-templates' translated strings a tenth: Flask-Babel looks the translations up again for
-every string (``get_translations`` through the request context), the next thing to cut.
-The clients
+templates' translated strings were a tenth (Flask-Babel looked the translations up again
+for every string; twinning/i18n.py now gives the templates functions bound to them). The
+clients
 ask for the pages in turn, so every page shows the same requests/s and the 20-client
 latencies are mostly waiting for a worker.
 """
