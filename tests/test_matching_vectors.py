@@ -76,3 +76,14 @@ def test_a_file_replaced_by_another_process_is_read_afresh(tmp_path):
     found = reader.vectors(texts)
     assert reader.encoded_count == 0
     assert np.allclose(found, expected, atol=1e-2)
+
+
+def test_a_file_saved_after_the_cache_was_made_is_read(tmp_path):
+    """A web process may make its cache before the first reindex saves the file."""
+    path = tmp_path / "sentence-vectors.npz"
+    early = VectorCache(HashingEncoder(), path)
+    writer = VectorCache(HashingEncoder(), path)
+    expected = writer.vectors(["Nous formons", "We offer"])
+    writer.save()
+    assert np.allclose(early.vectors(["We offer"]), expected[1], atol=1e-2)
+    assert early.encoded_count == 0

@@ -124,7 +124,7 @@ def _remembered_answers(index_key: tuple) -> dict[tuple, tuple]:
 # a profile page's first view took 2.5 s encoding its partners' sentences), and those of
 # texts not indexed yet, encoded here; dropped past this many of those (about 100 MB).
 MAX_REMEMBERED_SENTENCES = 100_000
-_sentence_vectors: dict[tuple[str, bool], VectorCache] = {}
+_sentence_vectors: dict[str, VectorCache] = {}
 
 
 def evidence_between(yours: ProfileRecord, theirs: ProfileRecord) -> list[Evidence]:
@@ -132,10 +132,9 @@ def evidence_between(yours: ProfileRecord, theirs: ProfileRecord) -> list[Eviden
     kept = vector_cache()
     if kept is None:
         return []
-    kind = (str(kept.path), kept.path.exists())  # a first reindex makes the file
-    vectors = _sentence_vectors.get(kind)
+    vectors = _sentence_vectors.get(str(kept.path))
     if vectors is None or vectors.encoded_count > MAX_REMEMBERED_SENTENCES:
-        vectors = _sentence_vectors[kind] = kept
+        vectors = _sentence_vectors[str(kept.path)] = kept
     return find_evidence(_sentences_of(yours), _sentences_of(theirs), vectors)
 
 

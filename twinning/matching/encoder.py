@@ -89,7 +89,7 @@ class VectorCache:
         self.encoder = encoder
         self.path = path
         self._stored: _StoredVectors | None = None
-        self._opened = path is None or not path.exists()
+        self._opened = path is None  # tried again until the file exists (a first save)
         # The vectors not in the file: key → row; rows beyond len(self._rows) are spare
         # capacity, so adding a few is cheap.
         self._rows: dict[str, int] = {}
@@ -97,7 +97,7 @@ class VectorCache:
         self.encoded_count = 0
 
     def _open(self) -> _StoredVectors | None:
-        if not self._opened:
+        if not self._opened and self.path.exists():
             self._opened = True
             stored = _StoredVectors(self.path)
             if stored.encoder == self.encoder.name:
